@@ -1,0 +1,102 @@
+# facteur — GNU Makefile. `make` builds build/facteur; see README.md.
+# BUILD selects the output directory, so several builds (plain, ASan, fuzz)
+# live side by side without touching each other.
+
+BUILD   ?= build
+PREFIX  ?= /usr/local
+CC      ?= cc
+PKGS     = glib-2.0 gio-2.0 gio-unix-2.0 gmime-3.0 libpcap ncursesw json-glib-1.0
+VERSION := $(shell cat VERSION 2>/dev/null || echo 0.0.0)
+
+PKG_CFLAGS := $(shell pkg-config --cflags $(PKGS) 2>/dev/null)
+PKG_LIBS   := $(shell pkg-config --libs $(PKGS) 2>/dev/null)
+
+CFLAGS  ?= -O2 -g
+CFLAGS  += -std=c17 -Wall -Wextra -Werror -D_GNU_SOURCE \
+           -DFACTEUR_VERSION='"$(VERSION)"' -Isrc $(PKG_CFLAGS) $(EXTRA_CFLAGS)
+LDLIBS  += $(PKG_LIBS) -lm
+LDFLAGS += $(EXTRA_LDFLAGS)
+
+SRCS      := $(shell find src -name '*.c' ! -name main.c | sort)
+OBJS      := $(SRCS:%.c=$(BUILD)/%.o)
+TEST_SRCS := $(wildcard tests/test-*.c)
+TEST_HELPERS := $(wildcard tests/helpers/*.c)
+TEST_HELPER_OBJS := $(TEST_HELPERS:%.c=$(BUILD)/%.o)
+TESTS     := $(TEST_SRCS:tests/%.c=$(BUILD)/tests/%)
+PO        := $(wildcard po/*.po)
+MO        := $(PO:po/%.po=$(BUILD)/locale/%/LC_MESSAGES/facteur.mo)
+
+ASAN_FLAGS = -O1 -g -fsanitize=address,undefined -fno-sanitize-recover=undefined \
+             -fno-omit-frame-pointer
+
+.PHONY: all deps run check check-asan tests install uninstall clean pot fuzz bench setcap format
+
+all: $(BUILD)/facteur $(MO)
+
+$(BUILD)/facteur: $(BUILD)/src/main.o $(BUILD)/libfacteur.a
+	$(CC) $(CFLAGS) $(LDFLAGS) -o $@ $^ $(LDLIBS)
+
+$(BUILD)/libfacteur.a: $(OBJS)
+	@rm -f $@
+	ar rcs $@ $^
+
+$(BUILD)/%.o: %.c
+	@mkdir -p $(dir $@)
+	$(CC) $(CFLAGS) -MMD -MP -c -o $@ $<
+
+$(BUILD)/tests/%: $(BUILD)/tests/%.o $(TEST_HELPER_OBJS) $(BUILD)/libfacteur.a
+	$(CC) $(CFLAGS) $(LDFLAGS) -o $@ $^ $(LDLIBS)
+
+$(BUILD)/locale/%/LC_MESSAGES/facteur.mo: po/%.po
+	@mkdir -p $(dir $@)
+	msgfmt --check -o $@ $<
+
+tests: all $(TESTS)
+
+# Installs the Debian packages only when one is missing.
+deps:
+	@tools/deps.sh
+
+run: deps
+	@$(MAKE) --no-print-directory all
+	$(BUILD)/facteur $(RUN_ARGS)
+
+check: deps
+	@$(MAKE) --no-print-directory tests
+	@tests/run.sh $(BUILD)
+
+check-asan: deps
+	@$(MAKE) --no-print-directory BUILD=build-asan CFLAGS="$(ASAN_FLAGS)" \
+		EXTRA_LDFLAGS="-fsanitize=address,undefined" tests
+	@ASAN_OPTIONS=detect_leaks=1:abort_on_error=1:detect_stack_use_after_return=1 \
+		LSAN_OPTIONS=suppressions=$(CURDIR)/tests/lsan.supp:print_suppressions=0 \
+		UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1 \
+		G_SLICE=always-malloc G_DEBUG=gc-friendly \
+		tests/run.sh build-asan
+
+install: all
+	install -d $(DESTDIR)$(PREFIX)/bin $(DESTDIR)$(PREFIX)/share/facteur
+	install -m 755 $(BUILD)/facteur $(DESTDIR)$(PREFIX)/bin/facteur
+	cp -r scenarios lessons $(DESTDIR)$(PREFIX)/share/facteur/
+	for mo in $(MO); do \
+		lang=$$(echo $$mo | sed 's|.*/locale/\([^/]*\)/.*|\1|'); \
+		install -d $(DESTDIR)$(PREFIX)/share/locale/$$lang/LC_MESSAGES; \
+		install -m 644 $$mo $(DESTDIR)$(PREFIX)/share/locale/$$lang/LC_MESSAGES/facteur.mo; \
+	done
+
+uninstall:
+	rm -f $(DESTDIR)$(PREFIX)/bin/facteur
+	rm -rf $(DESTDIR)$(PREFIX)/share/facteur
+	rm -f $(DESTDIR)$(PREFIX)/share/locale/*/LC_MESSAGES/facteur.mo
+
+# Lets a normal user capture on lo without root.
+setcap: all
+	sudo setcap cap_net_raw,cap_net_admin+eip $(BUILD)/facteur
+
+format:
+	clang-format -i $$(find src tests fuzz -name '*.[ch]')
+
+clean:
+	rm -rf build build-asan build-fuzz
+
+-include $(OBJS:.o=.d) $(BUILD)/src/main.d $(TESTS:=.d) $(TEST_HELPER_OBJS:.o=.d)
