@@ -12,7 +12,7 @@ PKG_CFLAGS := $(shell pkg-config --cflags $(PKGS) 2>/dev/null)
 PKG_LIBS   := $(shell pkg-config --libs $(PKGS) 2>/dev/null)
 
 CFLAGS  ?= -O2 -g
-CFLAGS  += -std=c17 -Wall -Wextra -Werror -D_GNU_SOURCE \
+override CFLAGS += -std=c17 -Wall -Wextra -Werror -D_GNU_SOURCE \
            -DFACTEUR_VERSION='"$(VERSION)"' -Isrc $(PKG_CFLAGS) $(EXTRA_CFLAGS)
 LDLIBS  += $(PKG_LIBS) -lm
 LDFLAGS += $(EXTRA_LDFLAGS)
