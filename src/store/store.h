@@ -164,6 +164,12 @@ gboolean store_mailbox_expunge(StoreMailbox *mb, const guint32 *uids, guint n_ui
  * Returns the UIDs, ascending. */
 GArray *store_mailbox_claim_recent(StoreMailbox *mb);
 
+/* Parses IMAP system flag names ("\\Seen \\Flagged"), case-insensitive. */
+gboolean store_flags_parse(const char *text, guint32 *flags_r);
+/* Delivers a file of the source tree (LF line ends become CRLF) with the
+ * internal date of its Date: header: demo data and scenario set-ups. */
+gboolean store_seed_message(StoreMailbox *mb, const char *file, guint32 flags, GError **error);
+
 /* --- Notifications, delivered synchronously on the main loop --- */
 typedef enum {
 	STORE_CHANGE_MESSAGE_NEW,      /* uid, flags */
