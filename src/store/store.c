@@ -217,7 +217,8 @@ static gboolean
 load_users(Store *store, GError **error)
 {
 	g_autoptr(GError) local = NULL;
-	g_key_file_free(store->users);
+	if (store->users != NULL)
+		g_key_file_free(store->users);
 	store->users = g_key_file_new();
 	if (!g_key_file_load_from_file(store->users, store->users_path, G_KEY_FILE_KEEP_COMMENTS,
 				       &local)) {
