@@ -60,6 +60,8 @@ tests: all $(TESTS)
 deps:
 	@tools/deps.sh
 
+# Until the TUI opens on the demo data, `make run` starts the servers.
+RUN_ARGS ?= serve
 run: deps
 	@$(MAKE) --no-print-directory all
 	$(BUILD)/facteur $(RUN_ARGS)
