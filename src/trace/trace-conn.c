@@ -3,6 +3,7 @@
  * they are whole in it; only a line split across segments is copied. */
 #include "trace/trace-conn.h"
 #include "trace/tracer.h"
+#include "trace/trace-mime.h"
 #include "core/facteur-i18n.h"
 
 #include <string.h>
@@ -48,8 +49,6 @@ decoder_for(TraceProto proto)
 		return &trace_smtp_decoder;
 	case TRACE_PROTO_POP3:
 		return &trace_pop3_decoder;
-	case TRACE_PROTO_IMAP:
-		return &trace_imap_decoder;
 	default:
 		return NULL;
 	}
@@ -107,6 +106,35 @@ Tracer *
 trace_conn_tracer(TraceConn *conn)
 {
 	return conn->tracer;
+}
+
+void
+trace_conn_message_append(TraceConn *conn, GByteArray *msg, guint64 *wire_r,
+			  const guint8 *data, gsize len)
+{
+	gsize max = trace_conn_limits(conn)->max_message;
+	*wire_r += len;
+	if (msg->len < max)
+		g_byte_array_append(msg, data, (guint)MIN(len, max - msg->len));
+}
+
+static void
+mime_emit(gpointer user_data, TraceEvent *ev)
+{
+	trace_conn_emit(user_data, ev);
+}
+
+void
+trace_conn_message_decode(TraceConn *conn, TraceDir dir, GByteArray *msg, guint64 wire,
+			  gboolean headers_only)
+{
+	TraceMimeOptions opt = {
+		.dir = dir,
+		.headers_only = headers_only,
+		.wire_size = wire,
+		.max_depth = 16,
+	};
+	trace_mime_decode(msg, &opt, mime_emit, conn);
 }
 
 void
@@ -205,7 +233,8 @@ frame(TraceConn *conn, TraceDir dir, const guint8 *data, gsize len)
 			s->expect -= n;
 			if (s->expect == 0)
 				s->mode = MODE_LINES;
-			conn->decoder->octets(conn->state, dir, data, n, s->expect);
+			if (conn->decoder->octets != NULL)
+				conn->decoder->octets(conn->state, dir, data, n, s->expect);
 			data += n;
 			len -= n;
 			break;

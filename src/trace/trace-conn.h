@@ -15,10 +15,12 @@ typedef struct {
 	gpointer (*new)(TraceConn *conn);
 	void (*free)(gpointer self);
 	/* A line without its terminator; eol is its length (2 CRLF, 1 LF), or
-	 * 0 for a piece of an over-long line whose rest follows. */
+	 * 0 for an incomplete line: a piece of an over-long line whose rest
+	 * follows, or the last octets of a connection without a line end. */
 	void (*line)(gpointer self, TraceDir dir, const guint8 *line, gsize len, gsize eol);
 	/* Octets asked for with trace_conn_expect_octets(); remaining is what
-	 * is still expected after these (0: the count is complete). */
+	 * is still expected after these (0: the count is complete). NULL for a
+	 * decoder that never asks. */
 	void (*octets)(gpointer self, TraceDir dir, const guint8 *data, gsize len,
 		       guint64 remaining);
 	/* len octets were lost in this direction; the stream resumes at the next line. */
@@ -62,4 +64,12 @@ void trace_conn_start_tls(TraceConn *conn);
  * per mailbox): string keys and values, owned by the tracer. */
 GHashTable *trace_conn_memory(TraceConn *conn);
 const char *trace_conn_server(const TraceConn *conn);
+/* Appends to a message being collected, up to limits.max_message octets
+ * (what is beyond is only counted in *wire_r, which counts every octet). */
+void trace_conn_message_append(TraceConn *conn, GByteArray *msg, guint64 *wire_r,
+			       const guint8 *data, gsize len);
+/* Hands a collected message (or header block) to the MIME decoder, whose
+ * events are emitted in direction dir. */
+void trace_conn_message_decode(TraceConn *conn, TraceDir dir, GByteArray *msg, guint64 wire,
+			       gboolean headers_only);
 Tracer *trace_conn_tracer(TraceConn *conn);
