@@ -12,8 +12,8 @@ PKG_CFLAGS := $(shell pkg-config --cflags $(PKGS) 2>/dev/null)
 PKG_LIBS   := $(shell pkg-config --libs $(PKGS) 2>/dev/null)
 
 CFLAGS  ?= -O2 -g
-CFLAGS  += -std=c17 -Wall -Wextra -Werror -D_GNU_SOURCE \
-           -DFACTEUR_VERSION='"$(VERSION)"' -Isrc $(PKG_CFLAGS) $(EXTRA_CFLAGS)
+override CFLAGS += -std=c17 -Wall -Wextra -Werror -D_GNU_SOURCE \
+           -DFACTEUR_VERSION='"$(VERSION)"' -Isrc -Itests/helpers $(PKG_CFLAGS) $(EXTRA_CFLAGS)
 LDLIBS  += $(PKG_LIBS) -lm
 LDFLAGS += $(EXTRA_LDFLAGS)
 
@@ -34,18 +34,21 @@ ASAN_FLAGS = -O1 -g -fsanitize=address,undefined -fno-sanitize-recover=undefined
 all: $(BUILD)/facteur $(MO)
 
 $(BUILD)/facteur: $(BUILD)/src/main.o $(BUILD)/libfacteur.a
-	$(CC) $(CFLAGS) $(LDFLAGS) -o $@ $^ $(LDLIBS)
+	@echo "  LINK    $@"
+	@$(CC) $(CFLAGS) $(LDFLAGS) -o $@ $^ $(LDLIBS)
 
 $(BUILD)/libfacteur.a: $(OBJS)
 	@rm -f $@
-	ar rcs $@ $^
+	@ar rcs $@ $^
 
 $(BUILD)/%.o: %.c
 	@mkdir -p $(dir $@)
-	$(CC) $(CFLAGS) -MMD -MP -c -o $@ $<
+	@echo "  CC      $<"
+	@$(CC) $(CFLAGS) -MMD -MP -c -o $@ $<
 
 $(BUILD)/tests/%: $(BUILD)/tests/%.o $(TEST_HELPER_OBJS) $(BUILD)/libfacteur.a
-	$(CC) $(CFLAGS) $(LDFLAGS) -o $@ $^ $(LDLIBS)
+	@echo "  LINK    $@"
+	@$(CC) $(CFLAGS) $(LDFLAGS) -o $@ $^ $(LDLIBS)
 
 $(BUILD)/locale/%/LC_MESSAGES/facteur.mo: po/%.po
 	@mkdir -p $(dir $@)
@@ -57,6 +60,8 @@ tests: all $(TESTS)
 deps:
 	@tools/deps.sh
 
+# Until the TUI opens on the demo data, `make run` starts the servers.
+RUN_ARGS ?= serve
 run: deps
 	@$(MAKE) --no-print-directory all
 	$(BUILD)/facteur $(RUN_ARGS)

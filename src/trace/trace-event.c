@@ -1,0 +1,165 @@
+/* TraceEvent helpers (init, explanations, deep copies, names) and the
+ * TraceSink dispatch; see trace-event.h. */
+#include "trace/trace-event.h"
+
+#include <string.h>
+
+void
+trace_event_init(TraceEvent *ev)
+{
+	memset(ev, 0, sizeof *ev);
+	ev->size = -1;
+	ev->decoded_size = -1;
+	ev->elapsed_us = -1;
+}
+
+void
+trace_event_explain(TraceEvent *ev, const char *text, const char *rfc)
+{
+	if (text == NULL || ev->n_explain >= TRACE_EVENT_MAX_EXPLAIN)
+		return;
+	ev->explain[ev->n_explain].text = text;
+	ev->explain[ev->n_explain].rfc = rfc;
+	ev->n_explain++;
+}
+
+/* The copy is one allocation: the struct followed by its strings and raw
+ * bytes, so that trace_event_free() is one g_free. */
+typedef struct {
+	char *at;
+	gsize need;
+} CopyArena;
+
+static void
+measure(CopyArena *a, const char *s)
+{
+	if (s != NULL)
+		a->need += strlen(s) + 1;
+}
+
+static const char *
+put(CopyArena *a, const char *s)
+{
+	if (s == NULL)
+		return NULL;
+	gsize n = strlen(s) + 1;
+	char *d = a->at;
+	memcpy(d, s, n);
+	a->at += n;
+	return d;
+}
+
+#define EVENT_STRINGS(X)                                                                           \
+	X(client)                                                                                  \
+	X(server) X(verb) X(args) X(tag) X(status) X(enhanced) X(code) X(text) X(name) X(value)    \
+	    X(decoded) X(param_of) X(part) X(summary)
+
+TraceEvent *
+trace_event_copy(const TraceEvent *ev)
+{
+	CopyArena a = {NULL, 0};
+#define MEASURE(f) measure(&a, ev->f);
+	EVENT_STRINGS(MEASURE)
+#undef MEASURE
+	for (guint i = 0; i < ev->n_explain; i++) {
+		measure(&a, ev->explain[i].text);
+		measure(&a, ev->explain[i].rfc);
+	}
+	gsize raw_len = ev->raw != NULL ? ev->raw_len : 0;
+	char *mem = g_malloc(sizeof(TraceEvent) + raw_len + a.need);
+	TraceEvent *copy = (TraceEvent *)(gpointer)mem;
+	*copy = *ev;
+	a.at = mem + sizeof(TraceEvent);
+	if (ev->raw != NULL) {
+		memcpy(a.at, ev->raw, raw_len);
+		copy->raw = (const guint8 *)a.at;
+		a.at += raw_len;
+	}
+#define PUT(f) copy->f = put(&a, ev->f);
+	EVENT_STRINGS(PUT)
+#undef PUT
+	for (guint i = 0; i < ev->n_explain; i++) {
+		copy->explain[i].text = put(&a, ev->explain[i].text);
+		copy->explain[i].rfc = put(&a, ev->explain[i].rfc);
+	}
+	return copy;
+}
+
+void
+trace_event_free(TraceEvent *ev)
+{
+	g_free(ev);
+}
+
+const char *
+trace_proto_name(TraceProto proto)
+{
+	static const char *const names[] = {
+	    [TRACE_PROTO_NONE] = "tcp",
+	    [TRACE_PROTO_SMTP] = "smtp",
+	    [TRACE_PROTO_POP3] = "pop3",
+	    [TRACE_PROTO_IMAP] = "imap",
+	};
+	return (guint)proto < G_N_ELEMENTS(names) ? names[proto] : "tcp";
+}
+
+const char *
+trace_dir_name(TraceDir dir)
+{
+	return dir == TRACE_DIR_S2C ? "s2c" : "c2s";
+}
+
+const char *
+trace_kind_name(TraceKind kind)
+{
+	static const char *const names[] = {
+	    [TRACE_KIND_COMMAND] = "command",
+	    [TRACE_KIND_REPLY] = "reply",
+	    [TRACE_KIND_UNTAGGED] = "untagged",
+	    [TRACE_KIND_CONTINUATION] = "continuation",
+	    [TRACE_KIND_DATA] = "data",
+	    [TRACE_KIND_HEADER] = "header",
+	    [TRACE_KIND_MIME] = "mime",
+	    [TRACE_KIND_STATE] = "state",
+	    [TRACE_KIND_TLS] = "tls",
+	    [TRACE_KIND_NOTE] = "note",
+	    [TRACE_KIND_CONNECTION] = "connection",
+	    [TRACE_KIND_PACKET] = "packet",
+	};
+	return (guint)kind < G_N_ELEMENTS(names) ? names[kind] : "note";
+}
+
+const char *
+trace_mime_role_name(TraceMimeRole role)
+{
+	static const char *const names[] = {
+	    [TRACE_MIME_NONE] = NULL,
+	    [TRACE_MIME_PART] = "part",
+	    [TRACE_MIME_BOUNDARY_OPEN] = "boundary-open",
+	    [TRACE_MIME_BOUNDARY_CLOSE] = "boundary-close",
+	    [TRACE_MIME_PREAMBLE] = "preamble",
+	    [TRACE_MIME_EPILOGUE] = "epilogue",
+	};
+	return (guint)role < G_N_ELEMENTS(names) ? names[role] : NULL;
+}
+
+void
+trace_sink_emit(TraceSink *sink, const TraceEvent *ev)
+{
+	sink->klass->emit(sink, ev);
+}
+
+void
+trace_sink_flush(TraceSink *sink)
+{
+	if (sink->klass->flush != NULL)
+		sink->klass->flush(sink);
+}
+
+void
+trace_sink_free(TraceSink *sink)
+{
+	if (sink == NULL)
+		return;
+	sink->klass->free(sink);
+}
