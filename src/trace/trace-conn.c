@@ -49,6 +49,8 @@ decoder_for(TraceProto proto)
 		return &trace_smtp_decoder;
 	case TRACE_PROTO_POP3:
 		return &trace_pop3_decoder;
+	case TRACE_PROTO_IMAP:
+		return &trace_imap_decoder;
 	default:
 		return NULL;
 	}

@@ -222,8 +222,9 @@ render_header(TextSink *t, const TraceEvent *ev)
 		color(t, BLUE);
 		append_str(s, ev->name);
 		color(t, RESET);
-		g_string_append_c(s, '=');
+		g_string_append(s, "=\"");
 		append_str(s, ev->value);
+		g_string_append_c(s, '"');
 	} else {
 		color(t, BLUE BOLD);
 		append_str(s, ev->name);
@@ -329,6 +330,19 @@ render_other(TextSink *t, const TraceEvent *ev)
 			append_size(s, ev->size);
 			g_string_append_c(s, ')');
 		}
+		break;
+	case TRACE_KIND_DATA:
+		color(t, ev->dir == TRACE_DIR_C2S ? CYAN : GREEN);
+		g_string_append(s, ev->dir == TRACE_DIR_C2S ? "C> " : "S< ");
+		g_string_append_c(s, '[');
+		append_str(s, ev->name);
+		if (ev->value != NULL) {
+			g_string_append_c(s, ' ');
+			append_str(s, ev->value);
+		}
+		g_string_append(s, "] ");
+		if (ev->size >= 0)
+			append_size(s, ev->size);
 		break;
 	case TRACE_KIND_PACKET:
 		color(t, DIM);
