@@ -16,7 +16,7 @@ typedef enum {
 } Rfc5322Syntax;
 
 typedef struct {
-	const char *name;    /* canonical spelling: "Message-ID" */
+	const char *name; /* canonical spelling: "Message-ID" */
 	Rfc5322Syntax syntax;
 	const char *rfc;     /* "RFC 5322 §3.6.4" */
 	const char *explain; /* N_() */

@@ -18,11 +18,12 @@ typedef enum {
 
 typedef struct {
 	SideMode mode;
-	GByteArray *partial; /* the start of a line split across segments */
-	gboolean long_line;  /* pieces of an over-long line are being handed on */
-	guint64 expect;      /* MODE_OCTETS: octets still expected */
-	guint64 bytes;       /* octets seen in this direction */
-	guint64 opaque;      /* octets counted without decoding (TLS) */
+	GByteArray *partial;   /* the start of a line split across segments */
+	gboolean long_line;    /* pieces of an over-long line are being handed on */
+	gboolean resync_fresh; /* MODE_RESYNC: nothing seen since the gap */
+	guint64 expect;        /* MODE_OCTETS: octets still expected */
+	guint64 bytes;         /* octets seen in this direction */
+	guint64 opaque;        /* octets counted without decoding (TLS) */
 } Side;
 
 struct _TraceConn {
@@ -69,7 +70,7 @@ trace_conn_emit(TraceConn *conn, TraceEvent *ev)
 
 void
 trace_conn_note(TraceConn *conn, TraceDir dir, const char *name, const char *explain,
-		const char *rfc)
+                const char *rfc)
 {
 	TraceEvent ev;
 	trace_event_init(&ev);
@@ -111,8 +112,8 @@ trace_conn_tracer(TraceConn *conn)
 }
 
 void
-trace_conn_message_append(TraceConn *conn, GByteArray *msg, guint64 *wire_r,
-			  const guint8 *data, gsize len)
+trace_conn_message_append(TraceConn *conn, GByteArray *msg, guint64 *wire_r, const guint8 *data,
+                          gsize len)
 {
 	gsize max = trace_conn_limits(conn)->max_message;
 	*wire_r += len;
@@ -128,13 +129,13 @@ mime_emit(gpointer user_data, TraceEvent *ev)
 
 void
 trace_conn_message_decode(TraceConn *conn, TraceDir dir, GByteArray *msg, guint64 wire,
-			  gboolean headers_only)
+                          gboolean headers_only)
 {
 	TraceMimeOptions opt = {
-		.dir = dir,
-		.headers_only = headers_only,
-		.wire_size = wire,
-		.max_depth = 16,
+	    .dir = dir,
+	    .headers_only = headers_only,
+	    .wire_size = wire,
+	    .max_depth = 16,
 	};
 	trace_mime_decode(msg, &opt, mime_emit, conn);
 }
@@ -151,7 +152,7 @@ trace_conn_expect_octets(TraceConn *conn, TraceDir dir, guint64 n)
 
 static void
 emit_tls(TraceConn *conn, TraceDir dir, const char *name, const char *explain, const char *rfc,
-	 gint64 size)
+         gint64 size)
 {
 	TraceEvent ev;
 	trace_event_init(&ev);
@@ -177,7 +178,7 @@ trace_conn_start_tls(TraceConn *conn)
 
 TraceConn *
 trace_conn_new(Tracer *tracer, guint number, const char *client, const char *server,
-	       TraceProto proto, gboolean implicit_tls, gint64 ts_us, const char *how)
+               TraceProto proto, gboolean implicit_tls, gint64 ts_us, const char *how)
 {
 	TraceConn *conn = g_new0(TraceConn, 1);
 	conn->tracer = tracer;
@@ -198,20 +199,31 @@ trace_conn_new(Tracer *tracer, guint number, const char *client, const char *ser
 	ev.name = "open";
 	ev.value = how;
 	trace_event_explain(&ev,
-			    _("A TCP connection opens: the client's port is chosen by its system, "
-			      "the server's port says which service is asked for."),
-			    "RFC 9293 §3.5");
+	                    _("A TCP connection opens: the client's port is chosen by its system, "
+	                      "the server's port says which service is asked for."),
+	                    "RFC 9293 §3.5");
 	trace_conn_emit(conn, &ev);
 
 	if (implicit_tls) {
 		trace_conn_start_tls(conn);
 		emit_tls(conn, TRACE_DIR_C2S, "implicit",
-			 _("This port speaks TLS from the first octet (implicit TLS): the "
-			   "conversation is encrypted, so only its size can be shown."),
-			 "RFC 8314 §3", -1);
+		         _("This port speaks TLS from the first octet (implicit TLS): the "
+		           "conversation is encrypted, so only its size can be shown."),
+		         "RFC 8314 §3", -1);
 	} else if (proto != TRACE_PROTO_NONE) {
 		conn->decoder = decoder_for(proto);
-		conn->state = conn->decoder->new(conn);
+		conn->state = conn->decoder->new (conn);
+		if (g_strcmp0(how, "mid-stream") == 0) {
+			/* The capture starts anywhere in a line: as after a gap. */
+			for (int d = 0; d < 2; d++) {
+				Side *s = &conn->side[d];
+				if (s->mode == MODE_LINES) {
+					s->mode = MODE_RESYNC;
+					s->resync_fresh = TRUE;
+				}
+				conn->decoder->gap(conn->state, (TraceDir)d, 0);
+			}
+		}
 	}
 	return conn;
 }
@@ -242,6 +254,15 @@ frame(TraceConn *conn, TraceDir dir, const guint8 *data, gsize len)
 			break;
 		}
 		case MODE_RESYNC: {
+			/* Applications write whole lines, so a segment after a gap
+			 * often starts a line: trust it when the decoder recognises one. */
+			if (s->resync_fresh && conn->decoder->line_start != NULL &&
+			    conn->decoder->line_start(conn->state, dir, data, len)) {
+				s->resync_fresh = FALSE;
+				s->mode = MODE_LINES;
+				break;
+			}
+			s->resync_fresh = FALSE;
 			const guint8 *lf = memchr(data, '\n', len);
 			if (lf == NULL)
 				return;
@@ -259,10 +280,10 @@ frame(TraceConn *conn, TraceDir dir, const guint8 *data, gsize len)
 					g_byte_array_append(s->partial, data, (guint)len);
 					gsize keep = s->partial->data[s->partial->len - 1] == '\r';
 					conn->decoder->line(conn->state, dir, s->partial->data,
-							    s->partial->len - keep, 0);
+					                    s->partial->len - keep, 0);
 					s->long_line = TRUE;
 					g_byte_array_remove_range(s->partial, 0,
-								  s->partial->len - (guint)keep);
+					                          s->partial->len - (guint)keep);
 				} else {
 					g_byte_array_append(s->partial, data, (guint)len);
 				}
@@ -295,9 +316,9 @@ sniff_line(const guint8 *p, gsize len)
 		const char *prefix;
 		TraceProto proto;
 	} banners[] = {
-		{ "220 ", TRACE_PROTO_SMTP },    { "220-", TRACE_PROTO_SMTP },
-		{ "+OK", TRACE_PROTO_POP3 },     { "* OK", TRACE_PROTO_IMAP },
-		{ "* PREAUTH", TRACE_PROTO_IMAP }, { "* BYE", TRACE_PROTO_IMAP },
+	    {"220 ", TRACE_PROTO_SMTP},      {"220-", TRACE_PROTO_SMTP},
+	    {"+OK", TRACE_PROTO_POP3},       {"* OK", TRACE_PROTO_IMAP},
+	    {"* PREAUTH", TRACE_PROTO_IMAP}, {"* BYE", TRACE_PROTO_IMAP},
 	};
 	for (gsize i = 0; i < G_N_ELEMENTS(banners); i++) {
 		gsize n = strlen(banners[i].prefix);
@@ -318,12 +339,13 @@ sniff(TraceConn *conn, TraceDir dir, const guint8 *data, gsize len)
 		s->opaque += len - room;
 	Side *srv = &conn->side[TRACE_DIR_S2C];
 	const guint8 *lf = memchr(srv->partial->data, '\n', srv->partial->len);
-	if (lf == NULL && srv->partial->len < SNIFF_MAX && conn->side[TRACE_DIR_C2S].partial->len < SNIFF_MAX)
+	if (lf == NULL && srv->partial->len < SNIFF_MAX &&
+	    conn->side[TRACE_DIR_C2S].partial->len < SNIFF_MAX)
 		return;
 	TraceProto proto = sniff_line(srv->partial->data, srv->partial->len);
 	g_autoptr(GByteArray) held_c2s = conn->side[TRACE_DIR_C2S].partial;
 	g_autoptr(GByteArray) held_s2c = conn->side[TRACE_DIR_S2C].partial;
-	GByteArray *held[2] = { [TRACE_DIR_C2S] = held_c2s, [TRACE_DIR_S2C] = held_s2c };
+	GByteArray *held[2] = {[TRACE_DIR_C2S] = held_c2s, [TRACE_DIR_S2C] = held_s2c};
 	conn->side[0].partial = g_byte_array_new();
 	conn->side[1].partial = g_byte_array_new();
 	if (proto == TRACE_PROTO_NONE) {
@@ -333,9 +355,9 @@ sniff(TraceConn *conn, TraceDir dir, const guint8 *data, gsize len)
 			conn->side[d].opaque += held[d]->len;
 		}
 		trace_conn_note(conn, TRACE_DIR_S2C, "unrecognised",
-				_("Neither the port nor the server's first line is one of SMTP, "
-				  "POP3 or IMAP: this connection is only counted."),
-				NULL);
+		                _("Neither the port nor the server's first line is one of SMTP, "
+		                  "POP3 or IMAP: this connection is only counted."),
+		                NULL);
 		return;
 	}
 	conn->proto = proto;
@@ -346,12 +368,12 @@ sniff(TraceConn *conn, TraceDir dir, const guint8 *data, gsize len)
 	ev.name = "recognised";
 	ev.value = trace_proto_name(proto);
 	trace_event_explain(&ev,
-			    _("The port is not a mail port facteur knows, but the server's first "
-			      "line is a greeting of this protocol."),
-			    NULL);
+	                    _("The port is not a mail port facteur knows, but the server's first "
+	                      "line is a greeting of this protocol."),
+	                    NULL);
 	trace_conn_emit(conn, &ev);
 	conn->decoder = decoder_for(proto);
-	conn->state = conn->decoder->new(conn);
+	conn->state = conn->decoder->new (conn);
 	/* The server speaks first in all three protocols. */
 	conn->side[0].mode = conn->side[1].mode = MODE_LINES;
 	frame(conn, TRACE_DIR_S2C, held[TRACE_DIR_S2C]->data, held[TRACE_DIR_S2C]->len);
@@ -385,9 +407,9 @@ trace_conn_gap(TraceConn *conn, TraceDir dir, guint64 len, gint64 ts_us)
 	ev.name = "gap";
 	ev.size = (gint64)len;
 	trace_event_explain(&ev,
-			    _("Octets missing from the capture (a lost packet): decoding resumes "
-			      "at the next line."),
-			    NULL);
+	                    _("Octets missing from the capture (a lost packet): decoding resumes "
+	                      "at the next line."),
+	                    NULL);
 	trace_conn_emit(conn, &ev);
 	if (s->mode == MODE_SNIFF)
 		return;
@@ -396,6 +418,7 @@ trace_conn_gap(TraceConn *conn, TraceDir dir, guint64 len, gint64 ts_us)
 		s->expect -= len;
 	} else {
 		s->mode = MODE_RESYNC;
+		s->resync_fresh = TRUE;
 		s->expect = 0;
 	}
 	g_byte_array_set_size(s->partial, 0);
@@ -415,7 +438,7 @@ trace_conn_close(TraceConn *conn, gint64 ts_us, const char *why)
 		} else if (s->mode == MODE_LINES && s->partial->len > 0 && conn->decoder != NULL) {
 			/* A last line without its line end. */
 			conn->decoder->line(conn->state, (TraceDir)d, s->partial->data,
-					    s->partial->len, 0);
+			                    s->partial->len, 0);
 		}
 		g_byte_array_set_size(s->partial, 0);
 	}
@@ -424,12 +447,12 @@ trace_conn_close(TraceConn *conn, gint64 ts_us, const char *why)
 	if (conn->tls)
 		for (int d = 0; d < 2; d++)
 			emit_tls(conn, (TraceDir)d, "encrypted",
-				 d == TRACE_DIR_C2S
-					 ? _("Encrypted octets sent by the client after the TLS "
-					     "switch: their content cannot be read on the wire.")
-					 : _("Encrypted octets sent by the server after the TLS "
-					     "switch: their content cannot be read on the wire."),
-				 "RFC 8446 §5", (gint64)conn->side[d].opaque);
+			         d == TRACE_DIR_C2S
+			             ? _("Encrypted octets sent by the client after the TLS "
+			                 "switch: their content cannot be read on the wire.")
+			             : _("Encrypted octets sent by the server after the TLS "
+			                 "switch: their content cannot be read on the wire."),
+			         "RFC 8446 §5", (gint64)conn->side[d].opaque);
 
 	TraceEvent ev;
 	trace_event_init(&ev);

@@ -22,7 +22,11 @@ typedef struct {
 	 * is still expected after these (0: the count is complete). NULL for a
 	 * decoder that never asks. */
 	void (*octets)(gpointer self, TraceDir dir, const guint8 *data, gsize len,
-		       guint64 remaining);
+	               guint64 remaining);
+	/* After a gap: TRUE when data (the first octets after it) begins a line
+	 * of this protocol, e.g. a known verb; decoding then resumes there. NULL
+	 * or FALSE: it resumes after the next line end. */
+	gboolean (*line_start)(gpointer self, TraceDir dir, const guint8 *data, gsize len);
 	/* len octets were lost in this direction; the stream resumes at the next line. */
 	void (*gap)(gpointer self, TraceDir dir, guint64 len);
 	/* The connection is over: say what was left unfinished. */
@@ -42,7 +46,7 @@ typedef struct {
 /* proto NONE: recognised from the server's first line. implicit_tls: the
  * port speaks TLS from the first octet (465, 993, 995). */
 TraceConn *trace_conn_new(Tracer *tracer, guint number, const char *client, const char *server,
-			  TraceProto proto, gboolean implicit_tls, gint64 ts_us, const char *how);
+                          TraceProto proto, gboolean implicit_tls, gint64 ts_us, const char *how);
 void trace_conn_feed(TraceConn *conn, TraceDir dir, const guint8 *data, gsize len, gint64 ts_us);
 void trace_conn_gap(TraceConn *conn, TraceDir dir, guint64 len, gint64 ts_us);
 /* Ends the connection (why: "FIN", "RST", "idle", "end of capture") and frees it. */
@@ -53,7 +57,7 @@ void trace_conn_close(TraceConn *conn, gint64 ts_us, const char *why);
 guint64 trace_conn_emit(TraceConn *conn, TraceEvent *ev);
 /* A note (kind note) in direction dir with one explanation. */
 void trace_conn_note(TraceConn *conn, TraceDir dir, const char *name, const char *explain,
-		     const char *rfc);
+                     const char *rfc);
 gint64 trace_conn_now(const TraceConn *conn);
 const TraceConnLimits *trace_conn_limits(const TraceConn *conn);
 /* The next n octets of direction dir go to octets() instead of line(). */
@@ -67,9 +71,9 @@ const char *trace_conn_server(const TraceConn *conn);
 /* Appends to a message being collected, up to limits.max_message octets
  * (what is beyond is only counted in *wire_r, which counts every octet). */
 void trace_conn_message_append(TraceConn *conn, GByteArray *msg, guint64 *wire_r,
-			       const guint8 *data, gsize len);
+                               const guint8 *data, gsize len);
 /* Hands a collected message (or header block) to the MIME decoder, whose
  * events are emitted in direction dir. */
 void trace_conn_message_decode(TraceConn *conn, TraceDir dir, GByteArray *msg, guint64 wire,
-			       gboolean headers_only);
+                               gboolean headers_only);
 Tracer *trace_conn_tracer(TraceConn *conn);

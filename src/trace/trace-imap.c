@@ -24,17 +24,19 @@ typedef struct {
 	char *tag;
 	guint64 event;
 	gint64 ts;
-	int cmd; /* ImapCommandId or -1 */
+	int cmd;       /* ImapCommandId or -1 */
 	char *mailbox; /* SELECT/EXAMINE/STATUS: the mailbox as sent */
 	gboolean sasl_plain, sasl_login;
 } Pending;
 
 typedef struct {
 	ImapParser *parser;
-	GString *first_line; /* raw first line of the item being read */
-	gboolean line_done;  /* its LF was seen */
-	gboolean emitted;    /* the command event was sent (at LITERAL_WAIT) */
+	GString *first_line;   /* raw first line of the item being read */
+	gboolean line_done;    /* its LF was seen */
+	gboolean emitted;      /* the command event was sent (at LITERAL_WAIT) */
 	gboolean literal_wait; /* the client waits for "+" before sending a literal */
+	gboolean resync;       /* after a gap: find the start of a line first */
+	gboolean skip_line;    /* dropping octets up to the next line end */
 } Side;
 
 typedef struct {
@@ -71,7 +73,8 @@ imap_new(TraceConn *conn)
 	m->conn = conn;
 	gsize max = trace_conn_limits(conn)->max_message;
 	for (int d = 0; d < 2; d++) {
-		ImapParserSide ps = d == TRACE_DIR_C2S ? IMAP_PARSER_COMMANDS : IMAP_PARSER_RESPONSES;
+		ImapParserSide ps =
+		    d == TRACE_DIR_C2S ? IMAP_PARSER_COMMANDS : IMAP_PARSER_RESPONSES;
 		ImapParserLimits lim;
 		imap_parser_limits_default(ps, &lim);
 		lim.max_literal = MAX(lim.max_literal, max);
@@ -150,26 +153,26 @@ set_state(Imap *m, ImapState state)
 		return;
 	m->state = state;
 	const char *value = state == IMAP_STATE_SELECTED && m->selected != NULL
-				    ? keep(m, g_strdup_printf("selected %s", m->selected))
-			    : state == IMAP_STATE_AUTH   ? "authenticated"
-			    : state == IMAP_STATE_LOGOUT ? "logout"
-							 : "not authenticated";
+	                        ? keep(m, g_strdup_printf("selected %s", m->selected))
+	                    : state == IMAP_STATE_AUTH   ? "authenticated"
+	                    : state == IMAP_STATE_LOGOUT ? "logout"
+	                                                 : "not authenticated";
 	const char *explain = NULL;
 	switch (state) {
 	case IMAP_STATE_AUTH:
 		explain = _("Authenticated: the client may now work on mailboxes (LIST, "
-			    "CREATE, SELECT…).");
+		            "CREATE, SELECT…).");
 		break;
 	case IMAP_STATE_SELECTED:
 		explain = _("A mailbox is selected: commands on its messages (FETCH, STORE, "
-			    "SEARCH, EXPUNGE…) are now allowed.");
+		            "SEARCH, EXPUNGE…) are now allowed.");
 		break;
 	case IMAP_STATE_LOGOUT:
 		explain = _("The session is ending: the server closes the connection.");
 		break;
 	default:
 		explain = _("Not authenticated: only CAPABILITY, NOOP, LOGOUT, STARTTLS, "
-			    "AUTHENTICATE and LOGIN are allowed.");
+		            "AUTHENTICATE and LOGIN are allowed.");
 		break;
 	}
 	state_event(m, "state", value, explain, "RFC 3501 §3");
@@ -188,7 +191,7 @@ literal_bytes(TraceConn *conn, const ImapArg *arg, guint64 *wire_r)
 
 static void
 literal_event(Imap *m, TraceDir dir, const char *name, const ImapArg *arg, guint64 pair,
-	      const char *explain, const char *rfc)
+              const char *explain, const char *rfc)
 {
 	TraceEvent ev;
 	event_init(&ev, TRACE_KIND_DATA, dir, NULL);
@@ -205,7 +208,7 @@ static const char *
 clear_text_warning(void)
 {
 	return _("Anyone who captures this connection reads the password: send it only "
-		 "inside TLS (STARTTLS, or port 993).");
+	         "inside TLS (STARTTLS, or port 993).");
 }
 
 static char *
@@ -249,15 +252,16 @@ command_event(Imap *m, Side *s, ImapParseResult result)
 	const char *name = imap_parser_get_command_name(parser);
 	const ImapArg *args = imap_parser_get_args(parser);
 	const ImapCommandInfo *info =
-		name != NULL ? imap_command_lookup(name, args != NULL ? imap_arg_nth(args, 0) : NULL)
-			     : NULL;
+	    name != NULL ? imap_command_lookup(name, args != NULL ? imap_arg_nth(args, 0) : NULL)
+	                 : NULL;
 	g_autofree char *raw = g_strndup(s->first_line->str, s->first_line->len);
 	g_strchomp(raw);
 
 	TraceEvent ev;
 	event_init(&ev, TRACE_KIND_COMMAND, TRACE_DIR_C2S, raw);
 	ev.tag = tag;
-	ev.verb = info != NULL ? info->name : keep(m, name != NULL ? g_ascii_strup(name, -1) : NULL);
+	ev.verb =
+	    info != NULL ? info->name : keep(m, name != NULL ? g_ascii_strup(name, -1) : NULL);
 	ev.args = args_of(m, raw, info);
 	Pending *p = g_new0(Pending, 1);
 	p->tag = g_strdup(tag);
@@ -268,21 +272,25 @@ command_event(Imap *m, Side *s, ImapParseResult result)
 		trace_event_explain(&ev, _("The server should answer BAD."), "RFC 3501 §7.1.3");
 	} else if (info == NULL) {
 		trace_event_explain(&ev,
-				    _("Not an IMAP command facteur knows: the server should answer "
-				      "BAD."),
-				    "RFC 3501 §7.1.3");
+		                    _("Not an IMAP command facteur knows: the server should answer "
+		                      "BAD."),
+		                    "RFC 3501 §7.1.3");
 	} else {
 		trace_event_explain(&ev, _(info->explain), info->rfc);
 		if (!(info->states & m->state) && m->greeted)
 			trace_event_explain(&ev,
-					    _("Not allowed in the current state, as far as the "
-					      "replies seen so far tell: expect NO or BAD."),
-					    "RFC 3501 §3");
+			                    _("Not allowed in the current state, as far as the "
+			                      "replies seen so far tell: expect NO or BAD."),
+			                    "RFC 3501 §3");
 	}
 	const char *a0 = NULL, *a1 = NULL;
 	if (args != NULL) {
-		imap_arg_get_astring(imap_arg_nth(args, 0), &a0);
-		imap_arg_get_astring(imap_arg_nth(args, 1), &a1);
+		/* At LITERAL_WAIT the literal announced last has no octets yet. */
+		const ImapArg *x0 = imap_arg_nth(args, 0), *x1 = imap_arg_nth(args, 1);
+		if (x0 != NULL && x0->data != NULL)
+			imap_arg_get_astring(x0, &a0);
+		if (x1 != NULL && x1->data != NULL)
+			imap_arg_get_astring(x1, &a1);
 	}
 	switch (p->cmd) {
 	case IMAP_CMD_LOGIN:
@@ -303,9 +311,9 @@ command_event(Imap *m, Side *s, ImapParseResult result)
 		if (a1 != NULL) {
 			ev.decoded = keep(m, sasl_decode(p->sasl_plain, a1, strlen(a1)));
 			trace_event_explain(&ev,
-					    _("SASL-IR: the first answer travels on the command "
-					      "line itself, in base64 (decoded beside)."),
-					    "RFC 4959 §3");
+			                    _("SASL-IR: the first answer travels on the command "
+			                      "line itself, in base64 (decoded beside)."),
+			                    "RFC 4959 §3");
 			if (p->sasl_plain) {
 				g_free(m->user);
 				m->user = plain_user(a1);
@@ -325,13 +333,14 @@ command_event(Imap *m, Side *s, ImapParseResult result)
 			if (!imap_utf7_is_plain(a0)) {
 				char *utf8 = imap_utf7_decode(a0, NULL);
 				if (utf8 != NULL) {
-					ev.decoded = keep(m, g_strdup_printf(
-								     _("mailbox “%s”"), utf8));
+					ev.decoded =
+					    keep(m, g_strdup_printf(_("mailbox “%s”"), utf8));
 					g_free(utf8);
-					trace_event_explain(&ev,
-							    _("Mailbox names travel in modified UTF-7 "
-							      "(&…- holds non-ASCII letters)."),
-							    "RFC 3501 §5.1.3");
+					trace_event_explain(
+					    &ev,
+					    _("Mailbox names travel in modified UTF-7 "
+					      "(&…- holds non-ASCII letters)."),
+					    "RFC 3501 §5.1.3");
 				}
 			}
 		}
@@ -369,17 +378,17 @@ command_done(Imap *m, Side *s)
 			continue;
 		if (p->cmd == IMAP_CMD_APPEND) {
 			literal_event(m, TRACE_DIR_C2S, "literal", a, p->event,
-				      _("The message to append, as a literal: {size} then exactly "
-					"that many octets, no dot-stuffing."),
-				      "RFC 3501 §6.3.11");
+			              _("The message to append, as a literal: {size} then exactly "
+			                "that many octets, no dot-stuffing."),
+			              "RFC 3501 §6.3.11");
 			guint64 wire;
 			g_autoptr(GByteArray) msg = literal_bytes(m->conn, a, &wire);
 			trace_conn_message_decode(m->conn, TRACE_DIR_C2S, msg, wire, FALSE);
 		} else {
 			literal_event(m, TRACE_DIR_C2S, "literal", a, p->event,
-				      _("A literal: {size} announced at the end of the line, then "
-					"exactly that many octets."),
-				      "RFC 3501 §4.3");
+			              _("A literal: {size} announced at the end of the line, then "
+			                "exactly that many octets."),
+			              "RFC 3501 §4.3");
 		}
 	}
 }
@@ -398,20 +407,21 @@ client_line(Imap *m, Side *s)
 		ev.kind = TRACE_KIND_COMMAND;
 		ev.verb = "DONE";
 		trace_event_explain(&ev,
-				    _("DONE ends IDLE; the server then completes the IDLE command "
-				      "with its tagged OK."),
-				    "RFC 2177 §3");
+		                    _("DONE ends IDLE; the server then completes the IDLE command "
+		                      "with its tagged OK."),
+		                    "RFC 2177 §3");
 	} else if (line != NULL && strcmp(line, "*") == 0) {
-		trace_event_explain(&ev, _("“*” cancels the authentication; the server answers BAD."),
-				    "RFC 3501 §6.2.2");
+		trace_event_explain(&ev,
+		                    _("“*” cancels the authentication; the server answers BAD."),
+		                    "RFC 3501 §6.2.2");
 	} else if (line != NULL) {
 		ev.decoded = keep(m, sasl_decode(w != NULL && w->sasl_plain, line, strlen(line)));
 		if (w != NULL && w->sasl_plain && m->user == NULL)
 			m->user = plain_user(line);
 		trace_event_explain(&ev,
-				    _("The client's answer to the server's challenge, in base64 "
-				      "(decoded beside)."),
-				    "RFC 3501 §6.2.2");
+		                    _("The client's answer to the server's challenge, in base64 "
+		                      "(decoded beside)."),
+		                    "RFC 3501 §6.2.2");
 		if (w != NULL && (w->sasl_plain || w->sasl_login))
 			trace_event_explain(&ev, clear_text_warning(), "RFC 4616 §6");
 	}
@@ -441,10 +451,10 @@ explain_capabilities(Imap *m, TraceEvent *ev, const ImapArg *args, const char *c
 			continue;
 		const ImapCapabilityInfo *ci = imap_capability_lookup(*w);
 		const char *text = ci != NULL ? _(ci->explain)
-					      : _("a capability facteur does not know; clients "
-						  "ignore those they do not understand.");
+		                              : _("a capability facteur does not know; clients "
+		                                  "ignore those they do not understand.");
 		trace_event_explain(ev, keep(m, g_strdup_printf("%s: %s", *w, text)),
-				    ci != NULL ? ci->rfc : "RFC 3501 §7.2.1");
+		                    ci != NULL ? ci->rfc : "RFC 3501 §7.2.1");
 	}
 }
 
@@ -457,8 +467,8 @@ explain_flags(Imap *m, TraceEvent *ev, const ImapArg *list, ImapFlagKind kind)
 			continue;
 		const ImapFlagInfo *fi = imap_flag_lookup(f, kind);
 		if (fi != NULL)
-			trace_event_explain(ev, keep(m, g_strdup_printf("%s: %s", f, _(fi->explain))),
-					    fi->rfc);
+			trace_event_explain(
+			    ev, keep(m, g_strdup_printf("%s: %s", f, _(fi->explain))), fi->rfc);
 	}
 }
 
@@ -473,9 +483,9 @@ fetch_items(Imap *m, const ImapResponse *r, TraceEvent *ev, GPtrArray *literals)
 		ImapFetchAtt att;
 		g_autofree char *err = NULL;
 		if (imap_fetch_att_parse(name, &att, &err)) {
-			trace_event_explain(ev,
-					    keep(m, g_strdup_printf("%s: %s", name, _(att.info->explain))),
-					    att.info->rfc);
+			trace_event_explain(
+			    ev, keep(m, g_strdup_printf("%s: %s", name, _(att.info->explain))),
+			    att.info->rfc);
 			if (att.info->id == IMAP_FETCH_FLAGS)
 				explain_flags(m, ev, value, IMAP_FLAG_MESSAGE);
 			imap_fetch_att_clear(&att);
@@ -509,8 +519,8 @@ fetch_literal(Imap *m, const char *name, const ImapArg *value, guint64 pair)
 			if (att.text == IMAP_SECTION_WHOLE && att.n_part == 0 && !att.has_partial)
 				whole = TRUE;
 			else if (att.text == IMAP_SECTION_HEADER || att.text == IMAP_SECTION_MIME ||
-				 att.text == IMAP_SECTION_HEADER_FIELDS ||
-				 att.text == IMAP_SECTION_HEADER_FIELDS_NOT)
+			         att.text == IMAP_SECTION_HEADER_FIELDS ||
+			         att.text == IMAP_SECTION_HEADER_FIELDS_NOT)
 				headers = TRUE;
 			break;
 		default:
@@ -525,13 +535,13 @@ fetch_literal(Imap *m, const char *name, const ImapArg *value, guint64 pair)
 	ev.size = (gint64)value->len;
 	ev.pair = pair;
 	trace_event_explain(&ev,
-			    whole ? _("The whole message, as a literal ({size} then exactly that "
-				      "many octets): decoded below.")
-			    : headers ? _("A header block, as a literal: decoded below.")
-				      : _("Content as a literal ({size} then exactly that many "
-					  "octets): a part's body or a piece of the message, not a "
-					  "whole message."),
-			    "RFC 3501 §7.4.2");
+	                    whole ? _("The whole message, as a literal ({size} then exactly that "
+	                              "many octets): decoded below.")
+	                    : headers ? _("A header block, as a literal: decoded below.")
+	                              : _("Content as a literal ({size} then exactly that many "
+	                                  "octets): a part's body or a piece of the message, not a "
+	                                  "whole message."),
+	                    "RFC 3501 §7.4.2");
 	emit(m, &ev);
 	if (whole || headers) {
 		guint64 wire;
@@ -544,7 +554,7 @@ static char *
 memory_key(Imap *m, const char *mailbox)
 {
 	return g_strdup_printf("imap\x1f%s\x1f%s\x1f%s", trace_conn_server(m->conn),
-			       m->user != NULL ? m->user : "", mailbox);
+	                       m->user != NULL ? m->user : "", mailbox);
 }
 
 /* A SELECT or EXAMINE succeeded: compare with the last one of this mailbox in the capture. */
@@ -564,32 +574,32 @@ selected(Imap *m, Pending *p)
 		const char *sp = strchr(before, ' ');
 		guint64 old_n = sp != NULL ? g_ascii_strtoull(sp + 1, NULL, 10) : 0;
 		if (old_v != m->uidvalidity) {
-			g_autofree char *value = g_strdup_printf("%" G_GUINT64_FORMAT " → %u", old_v,
-								 m->uidvalidity);
+			g_autofree char *value =
+			    g_strdup_printf("%" G_GUINT64_FORMAT " → %u", old_v, m->uidvalidity);
 			state_event(m, "uidvalidity-changed", value,
-				    _("UIDVALIDITY differs from the one seen at an earlier SELECT "
-				      "of this mailbox in this capture: its UIDs were renumbered "
-				      "(the mailbox was deleted and re-created, or rebuilt). The "
-				      "client must discard its cached UIDs."),
-				    "RFC 3501 §2.3.1.1");
+			            _("UIDVALIDITY differs from the one seen at an earlier SELECT "
+			              "of this mailbox in this capture: its UIDs were renumbered "
+			              "(the mailbox was deleted and re-created, or rebuilt). The "
+			              "client must discard its cached UIDs."),
+			            "RFC 3501 §2.3.1.1");
 		} else if (m->have_uidnext && sp != NULL && old_n != m->uidnext) {
 			g_autofree char *value =
-				g_strdup_printf("%" G_GUINT64_FORMAT " → %u", old_n, m->uidnext);
+			    g_strdup_printf("%" G_GUINT64_FORMAT " → %u", old_n, m->uidnext);
 			g_autofree char *explain =
-				m->uidnext > old_n
-					? g_strdup_printf(_("UIDNEXT moved since the last SELECT of "
-							    "this mailbox: %" G_GUINT64_FORMAT
-							    " new messages arrived (some may have "
-							    "been expunged since)."),
-							  (guint64)m->uidnext - old_n)
-					: g_strdup(_("UIDNEXT went down although UIDVALIDITY is the "
-						     "same: the server breaks RFC 3501."));
+			    m->uidnext > old_n
+			        ? g_strdup_printf(_("UIDNEXT moved since the last SELECT of "
+			                            "this mailbox: %" G_GUINT64_FORMAT
+			                            " new messages arrived (some may have "
+			                            "been expunged since)."),
+			                          (guint64)m->uidnext - old_n)
+			        : g_strdup(_("UIDNEXT went down although UIDVALIDITY is the "
+			                     "same: the server breaks RFC 3501."));
 			state_event(m, "uidnext-moved", value, explain, "RFC 3501 §2.3.1.1");
 		}
 	}
 	if (g_hash_table_size(memory) < 10000) {
 		char *v = m->have_uidnext ? g_strdup_printf("%u %u", m->uidvalidity, m->uidnext)
-					  : g_strdup_printf("%u", m->uidvalidity);
+		                          : g_strdup_printf("%u", m->uidvalidity);
 		g_hash_table_replace(memory, g_steal_pointer(&key), v);
 	}
 }
@@ -628,9 +638,9 @@ infer(Imap *m, Pending *p, ImapStatus status)
 			event_init(&ev, TRACE_KIND_TLS, TRACE_DIR_S2C, NULL);
 			ev.name = "starttls";
 			trace_event_explain(&ev,
-					    _("The server agreed: the TLS handshake starts now and "
-					      "everything after it is encrypted."),
-					    "RFC 3501 §6.2.1");
+			                    _("The server agreed: the TLS handshake starts now and "
+			                      "everything after it is encrypted."),
+			                    "RFC 3501 §6.2.1");
 			emit(m, &ev);
 			trace_conn_start_tls(m->conn);
 		}
@@ -648,13 +658,14 @@ status_code(Imap *m, TraceEvent *ev, const ImapResponse *r)
 	if (r->code == NULL)
 		return;
 	ev->code = r->code_args != NULL && *r->code_args != '\0'
-			   ? keep(m, g_strdup_printf("%s %s", r->code, r->code_args))
-			   : r->code;
+	               ? keep(m, g_strdup_printf("%s %s", r->code, r->code_args))
+	               : r->code;
 	const ImapCodeInfo *ci = imap_code_lookup(r->code);
 	if (ci != NULL)
 		trace_event_explain(ev, _(ci->explain), ci->rfc);
 	else
-		trace_event_explain(ev, _("A response code facteur does not know."), "RFC 3501 §7.1");
+		trace_event_explain(ev, _("A response code facteur does not know."),
+		                    "RFC 3501 §7.1");
 	if (g_ascii_strcasecmp(r->code, "CAPABILITY") == 0)
 		explain_capabilities(m, ev, NULL, r->code_args);
 	else if (g_ascii_strcasecmp(r->code, "PERMANENTFLAGS") == 0 && r->code_args != NULL) {
@@ -662,14 +673,17 @@ status_code(Imap *m, TraceEvent *ev, const ImapResponse *r)
 		g_strdelimit(flags, "()", ' ');
 		g_auto(GStrv) words = g_strsplit(g_strstrip(flags), " ", -1);
 		for (gchar **w = words; *w != NULL; w++) {
-			const ImapFlagInfo *fi = **w != '\0' ? imap_flag_lookup(*w, IMAP_FLAG_MESSAGE) : NULL;
+			const ImapFlagInfo *fi =
+			    **w != '\0' ? imap_flag_lookup(*w, IMAP_FLAG_MESSAGE) : NULL;
 			if (fi != NULL)
-				trace_event_explain(ev, keep(m, g_strdup_printf("%s: %s", *w, _(fi->explain))),
-						    fi->rfc);
+				trace_event_explain(
+				    ev, keep(m, g_strdup_printf("%s: %s", *w, _(fi->explain))),
+				    fi->rfc);
 		}
 	}
 	guint64 n;
-	if (r->code_args != NULL && g_ascii_string_to_unsigned(r->code_args, 10, 0, G_MAXUINT32, &n, NULL)) {
+	if (r->code_args != NULL &&
+	    g_ascii_string_to_unsigned(r->code_args, 10, 0, G_MAXUINT32, &n, NULL)) {
 		if (g_ascii_strcasecmp(r->code, "UIDVALIDITY") == 0) {
 			m->uidvalidity = (guint32)n;
 			m->have_uidvalidity = TRUE;
@@ -722,17 +736,17 @@ server_response(Imap *m, const ImapResponse *r)
 		if (w != NULL && w->cmd == IMAP_CMD_AUTHENTICATE) {
 			ev.decoded = keep(m, smtp_auth_decode_text(r->text, strlen(r->text)));
 			trace_event_explain(&ev,
-					    _("The server's SASL challenge, in base64 (decoded "
-					      "beside): the client answers with one base64 line."),
-					    "RFC 3501 §6.2.2");
+			                    _("The server's SASL challenge, in base64 (decoded "
+			                      "beside): the client answers with one base64 line."),
+			                    "RFC 3501 §6.2.2");
 			imap_parser_expect_line(m->side[TRACE_DIR_C2S].parser);
 			m->waiting = w;
 		} else if (w != NULL && w->cmd == IMAP_CMD_IDLE) {
 			trace_event_explain(&ev,
-					    _("IDLE accepted: the server will now send updates "
-					      "(EXISTS, EXPUNGE, FETCH) as they happen, until the "
-					      "client sends DONE."),
-					    "RFC 2177 §3");
+			                    _("IDLE accepted: the server will now send updates "
+			                      "(EXISTS, EXPUNGE, FETCH) as they happen, until the "
+			                      "client sends DONE."),
+			                    "RFC 2177 §3");
 			imap_parser_expect_line(m->side[TRACE_DIR_C2S].parser);
 			m->waiting = w;
 		} else if (ri != NULL) {
@@ -758,35 +772,39 @@ server_response(Imap *m, const ImapResponse *r)
 		ev.text = r->text;
 		const ImapResponseInfo *ri = imap_response_lookup(ev.status);
 		if (ri != NULL)
-			trace_event_explain(&ev,
-					    _(r->kind == IMAP_RESPONSE_TAGGED && ri->explain_tagged != NULL
-						      ? ri->explain_tagged
-						      : ri->explain),
-					    ri->rfc);
+			trace_event_explain(
+			    &ev,
+			    _(r->kind == IMAP_RESPONSE_TAGGED && ri->explain_tagged != NULL
+			          ? ri->explain_tagged
+			          : ri->explain),
+			    ri->rfc);
 		status_code(m, &ev, r);
 		if (!m->greeted && r->kind == IMAP_RESPONSE_UNTAGGED)
-			trace_event_explain(&ev,
-					    _("The greeting: the server speaks first (PREAUTH: already "
-					      "authenticated; BYE: refused)."),
-					    "RFC 3501 §7.1");
+			trace_event_explain(
+			    &ev,
+			    _("The greeting: the server speaks first (PREAUTH: already "
+			      "authenticated; BYE: refused)."),
+			    "RFC 3501 §7.1");
 	} else {
 		ev.verb = r->keyword;
 		if (r->args != NULL && imap_arg_count(r->args) > 0)
 			ev.args = keep(m, imap_arg_list_to_string(r->args));
-		const ImapResponseInfo *ri = r->keyword != NULL ? imap_response_lookup(r->keyword) : NULL;
+		const ImapResponseInfo *ri =
+		    r->keyword != NULL ? imap_response_lookup(r->keyword) : NULL;
 		if (ri != NULL)
 			trace_event_explain(&ev, _(ri->explain), ri->rfc);
 		if (r->keyword != NULL && g_ascii_strcasecmp(r->keyword, "CAPABILITY") == 0)
 			explain_capabilities(m, &ev, r->args, NULL);
 		else if (r->keyword != NULL && (g_ascii_strcasecmp(r->keyword, "LIST") == 0 ||
-						g_ascii_strcasecmp(r->keyword, "LSUB") == 0)) {
+		                                g_ascii_strcasecmp(r->keyword, "LSUB") == 0)) {
 			explain_flags(m, &ev, imap_arg_nth(r->args, 0), IMAP_FLAG_MAILBOX);
 			const char *mbox;
 			if (imap_arg_get_astring(imap_arg_nth(r->args, 2), &mbox) &&
 			    !imap_utf7_is_plain(mbox)) {
 				char *utf8 = imap_utf7_decode(mbox, NULL);
 				if (utf8 != NULL)
-					ev.decoded = keep(m, g_strdup_printf(_("mailbox “%s”"), utf8));
+					ev.decoded =
+					    keep(m, g_strdup_printf(_("mailbox “%s”"), utf8));
 				g_free(utf8);
 			}
 		} else if (r->keyword != NULL && g_ascii_strcasecmp(r->keyword, "FLAGS") == 0)
@@ -834,7 +852,7 @@ track_line(Side *s, const guint8 *data, gsize len)
 	gsize n = lf != NULL ? (gsize)(lf - data) : len;
 	if (s->first_line->len < 4096)
 		g_string_append_len(s->first_line, (const char *)data,
-				    (gssize)MIN(n, 4096 - s->first_line->len));
+		                    (gssize)MIN(n, 4096 - s->first_line->len));
 	if (lf != NULL)
 		s->line_done = TRUE;
 }
@@ -848,12 +866,52 @@ next_item(Side *s)
 	s->literal_wait = FALSE;
 }
 
+/* After a gap: does data start a command (tag SP known command) or a
+ * response ("* ", "+ ", tag SP OK/NO/BAD)? */
+static gboolean
+starts_line(TraceDir dir, const guint8 *data, gsize len)
+{
+	const guint8 *sp = memchr(data, ' ', MIN(len, 64));
+	if (sp == NULL)
+		return FALSE;
+	gsize tag_len = (gsize)(sp - data);
+	if (dir == TRACE_DIR_S2C && tag_len == 1 && (data[0] == '*' || data[0] == '+'))
+		return TRUE;
+	for (gsize i = 0; i < tag_len; i++)
+		if (data[i] <= ' ' || data[i] >= 0x7f || strchr("(){%*\"\\]+", data[i]) != NULL)
+			return FALSE;
+	const guint8 *word = sp + 1;
+	gsize rest = len - tag_len - 1, n = 0;
+	while (n < rest && n < 16 && g_ascii_isalpha(word[n]))
+		n++;
+	if (n == 0 || (n < rest && word[n] != ' ' && word[n] != '\r'))
+		return FALSE;
+	g_autofree char *w = g_strndup((const char *)word, n);
+	if (dir == TRACE_DIR_S2C)
+		return g_ascii_strcasecmp(w, "OK") == 0 || g_ascii_strcasecmp(w, "NO") == 0 ||
+		       g_ascii_strcasecmp(w, "BAD") == 0;
+	return imap_command_lookup(w, NULL) != NULL || g_ascii_strcasecmp(w, "UID") == 0;
+}
+
 static void
 imap_octets(gpointer self, TraceDir dir, const guint8 *data, gsize len, guint64 remaining)
 {
 	Imap *m = self;
 	Side *s = &m->side[dir];
 	(void)remaining;
+	if (s->resync && len > 0) {
+		s->resync = FALSE;
+		if (!starts_line(dir, data, len))
+			s->skip_line = TRUE;
+	}
+	if (s->skip_line) {
+		const guint8 *lf = memchr(data, '\n', len);
+		if (lf == NULL)
+			return;
+		s->skip_line = FALSE;
+		len -= (gsize)(lf + 1 - data);
+		data = lf + 1;
+	}
 	while (len > 0) {
 		gsize used = 0;
 		gboolean was_line = dir == TRACE_DIR_C2S && m->waiting != NULL;
@@ -874,7 +932,7 @@ imap_octets(gpointer self, TraceDir dir, const guint8 *data, gsize len, guint64 
 			if (dir == TRACE_DIR_S2C) {
 				server_response(m, imap_parser_get_response(s->parser));
 			} else if (imap_parser_get_line(s->parser) != NULL && was_line &&
-				   !s->emitted) {
+			           !s->emitted) {
 				client_line(m, s);
 			} else {
 				if (!s->emitted)
@@ -893,12 +951,13 @@ imap_octets(gpointer self, TraceDir dir, const guint8 *data, gsize len, guint64 
 					command_event(m, s, r);
 			} else {
 				TraceEvent ev;
-				g_autofree char *raw = g_strndup(s->first_line->str, s->first_line->len);
+				g_autofree char *raw =
+				    g_strndup(s->first_line->str, s->first_line->len);
 				g_strchomp(raw);
 				event_init(&ev, TRACE_KIND_NOTE, TRACE_DIR_S2C, raw);
 				ev.name = "bad-response";
 				trace_event_explain(&ev, imap_parser_get_error(s->parser),
-						    "RFC 3501 §9");
+				                    "RFC 3501 §9");
 				emit(m, &ev);
 			}
 			next_item(s);
@@ -925,6 +984,8 @@ imap_gap(gpointer self, TraceDir dir, guint64 len)
 	(void)len;
 	imap_parser_reset(m->side[dir].parser);
 	next_item(&m->side[dir]);
+	m->side[dir].resync = TRUE;
+	m->side[dir].skip_line = FALSE;
 	m->waiting = NULL;
 	m->current = NULL;
 }
@@ -951,11 +1012,11 @@ imap_close(gpointer self)
 }
 
 const TraceDecoderClass trace_imap_decoder = {
-	.proto = TRACE_PROTO_IMAP,
-	.new = imap_new,
-	.free = imap_free,
-	.line = imap_line,
-	.octets = imap_octets,
-	.gap = imap_gap,
-	.close = imap_close,
+    .proto = TRACE_PROTO_IMAP,
+    .new = imap_new,
+    .free = imap_free,
+    .line = imap_line,
+    .octets = imap_octets,
+    .gap = imap_gap,
+    .close = imap_close,
 };

@@ -84,7 +84,7 @@ raw_rfc2231(const char *header_value, const char *name, char **raw_name_r)
 
 static void
 emit_param(Walk *w, const char *header, const char *header_value, GMimeParam *param,
-	   const char *part, guint depth)
+           const char *part, guint depth)
 {
 	TraceEvent ev;
 	trace_event_init(&ev);
@@ -99,8 +99,8 @@ emit_param(Walk *w, const char *header, const char *header_value, GMimeParam *pa
 	g_autofree char *raw_name = NULL;
 	if (g_mime_param_get_encoding_method(param) == GMIME_PARAM_ENCODING_METHOD_RFC2231) {
 		charset = g_strdup_printf("RFC 2231 (%s)", g_mime_param_get_charset(param) != NULL
-								   ? g_mime_param_get_charset(param)
-								   : "us-ascii");
+		                                               ? g_mime_param_get_charset(param)
+		                                               : "us-ascii");
 		ev.decoded = ev.value;
 		ev.value = raw = raw_rfc2231(header_value, ev.name, &raw_name);
 		if (raw_name != NULL)
@@ -110,13 +110,14 @@ emit_param(Walk *w, const char *header, const char *header_value, GMimeParam *pa
 	if (info != NULL)
 		explain_info(&ev, info->explain, info->rfc);
 	else
-		trace_event_explain(&ev, _("A parameter this media type or disposition may define."),
-				    "RFC 2045 §5.1");
+		trace_event_explain(&ev,
+		                    _("A parameter this media type or disposition may define."),
+		                    "RFC 2045 §5.1");
 	if (charset != NULL)
 		trace_event_explain(&ev,
-				    _("Written with RFC 2231 (charset''percent-encoded octets) so "
-				      "that a parameter can hold non-ASCII text."),
-				    "RFC 2231 §4");
+		                    _("Written with RFC 2231 (charset''percent-encoded octets) so "
+		                      "that a parameter can hold non-ASCII text."),
+		                    "RFC 2231 §4");
 	if (charset != NULL)
 		ev.text = charset;
 	emit(w, &ev);
@@ -127,7 +128,8 @@ decode_value(const char *name, const char *value)
 {
 	const Rfc5322HeaderInfo *info = rfc5322_header_lookup(name, strlen(name));
 	Rfc5322Syntax syntax = info != NULL ? info->syntax : RFC5322_UNSTRUCTURED;
-	if (g_ascii_strncasecmp(name, "Content-", 8) == 0 && g_ascii_strcasecmp(name, "Content-Description") != 0)
+	if (g_ascii_strncasecmp(name, "Content-", 8) == 0 &&
+	    g_ascii_strcasecmp(name, "Content-Description") != 0)
 		return NULL;
 	if (strstr(value, "=?") == NULL)
 		return NULL;
@@ -175,9 +177,9 @@ emit_header(Walk *w, GMimeObject *obj, GMimeHeader *h, const char *part, guint d
 	}
 	if (decoded != NULL)
 		trace_event_explain(&ev,
-				    _("RFC 2047 encoded-words: =?charset?Q?…?= (quoted-printable) "
-				      "or =?charset?B?…?= (base64), decoded beside."),
-				    "RFC 2047 §2");
+		                    _("RFC 2047 encoded-words: =?charset?Q?…?= (quoted-printable) "
+		                      "or =?charset?B?…?= (base64), decoded beside."),
+		                    "RFC 2047 §2");
 
 	/* The media type, encoding or disposition named by the value. */
 	gboolean is_type = g_ascii_strcasecmp(name, "Content-Type") == 0;
@@ -186,11 +188,12 @@ emit_header(Walk *w, GMimeObject *obj, GMimeHeader *h, const char *part, guint d
 	GMimeContentDisposition *cd = is_disp ? g_mime_object_get_content_disposition(obj) : NULL;
 	if (ct != NULL) {
 		const MimeInfo *t = mime_type_lookup(g_mime_content_type_get_media_type(ct),
-						     g_mime_content_type_get_media_subtype(ct));
+		                                     g_mime_content_type_get_media_subtype(ct));
 		if (t != NULL)
 			explain_info(&ev, t->explain, t->rfc);
 	} else if (cd != NULL) {
-		const MimeInfo *d = mime_disposition_lookup(g_mime_content_disposition_get_disposition(cd));
+		const MimeInfo *d =
+		    mime_disposition_lookup(g_mime_content_disposition_get_disposition(cd));
 		if (d != NULL)
 			explain_info(&ev, d->explain, d->rfc);
 	} else if (g_ascii_strcasecmp(name, "Content-Transfer-Encoding") == 0) {
@@ -222,7 +225,7 @@ emit_header(Walk *w, GMimeObject *obj, GMimeHeader *h, const char *part, guint d
 		const char *hname = is_type ? "Content-Type" : "Content-Disposition";
 		for (int i = 0; i < g_mime_param_list_length(params); i++)
 			emit_param(w, hname, value, g_mime_param_list_get_parameter_at(params, i),
-				   part, depth);
+			           part, depth);
 	}
 }
 
@@ -253,7 +256,7 @@ by_offset(gconstpointer a, gconstpointer b)
 static void
 emit_message_headers(Walk *w, GMimeMessage *message, const char *part, guint depth)
 {
-	GMimeObject *objs[2] = { GMIME_OBJECT(message), g_mime_message_get_mime_part(message) };
+	GMimeObject *objs[2] = {GMIME_OBJECT(message), g_mime_message_get_mime_part(message)};
 	g_autoptr(GArray) all = g_array_new(FALSE, FALSE, sizeof(Owned));
 	for (int k = 0; k < 2; k++) {
 		if (objs[k] == NULL)
@@ -261,7 +264,7 @@ emit_message_headers(Walk *w, GMimeMessage *message, const char *part, guint dep
 		GMimeHeaderList *list = g_mime_object_get_header_list(objs[k]);
 		int n = g_mime_header_list_get_count(list);
 		for (int i = 0; i < n; i++) {
-			Owned o = { objs[k], g_mime_header_list_get_header_at(list, i) };
+			Owned o = {objs[k], g_mime_header_list_get_header_at(list, i)};
 			g_array_append_val(all, o);
 		}
 	}
@@ -274,7 +277,7 @@ emit_message_headers(Walk *w, GMimeMessage *message, const char *part, guint dep
 
 static void
 emit_mime(Walk *w, TraceMimeRole role, const char *part, guint depth, const char *value,
-	  gint64 size, gint64 decoded_size, const char *explain, const char *rfc)
+          gint64 size, gint64 decoded_size, const char *explain, const char *rfc)
 {
 	TraceEvent ev;
 	trace_event_init(&ev);
@@ -298,13 +301,14 @@ child_number(const char *part, int index)
 }
 
 static void walk_object(Walk *w, GMimeObject *obj, const char *part, guint depth,
-			gboolean headers_shown);
+                        gboolean headers_shown);
 
 static void
 walk_leaf(Walk *w, GMimePart *leaf, const char *part, guint depth)
 {
 	GMimeObject *obj = GMIME_OBJECT(leaf);
-	g_autofree char *type = g_mime_content_type_get_mime_type(g_mime_object_get_content_type(obj));
+	g_autofree char *type =
+	    g_mime_content_type_get_mime_type(g_mime_object_get_content_type(obj));
 	gint64 size = -1, decoded = -1;
 	GMimeDataWrapper *content = g_mime_part_get_content(leaf);
 	if (content != NULL) {
@@ -318,9 +322,9 @@ walk_leaf(Walk *w, GMimePart *leaf, const char *part, guint depth)
 		size = decoded = 0;
 	}
 	emit_mime(w, TRACE_MIME_PART, part, depth, type, size, decoded,
-		  _("A part: its headers, an empty line, then its content; size is the content "
-		    "as transferred, decoded_size after undoing its transfer encoding."),
-		  "RFC 2045 §3");
+	          _("A part: its headers, an empty line, then its content; size is the content "
+	            "as transferred, decoded_size after undoing its transfer encoding."),
+	          "RFC 2045 §3");
 }
 
 static gboolean
@@ -331,7 +335,8 @@ closing_present(Walk *w, const char *boundary, GMimeObject *last_child)
 	if (last_child != NULL) {
 		GMimeHeaderList *hl = g_mime_object_get_header_list(last_child);
 		if (g_mime_header_list_get_count(hl) > 0) {
-			gint64 off = g_mime_header_get_offset(g_mime_header_list_get_header_at(hl, 0));
+			gint64 off =
+			    g_mime_header_get_offset(g_mime_header_list_get_header_at(hl, 0));
 			if (off > 0 && (guint64)off < w->msg->len)
 				from = (gsize)off;
 		}
@@ -343,19 +348,20 @@ static void
 walk_multipart(Walk *w, GMimeMultipart *mp, const char *part, guint depth)
 {
 	GMimeObject *obj = GMIME_OBJECT(mp);
-	g_autofree char *type = g_mime_content_type_get_mime_type(g_mime_object_get_content_type(obj));
+	g_autofree char *type =
+	    g_mime_content_type_get_mime_type(g_mime_object_get_content_type(obj));
 	int n = g_mime_multipart_get_count(mp);
 	emit_mime(w, TRACE_MIME_PART, part, depth, type, -1, -1,
-		  _("A multipart body: its parts one after the other, each introduced by a "
-		    "boundary line."),
-		  "RFC 2046 §5.1");
+	          _("A multipart body: its parts one after the other, each introduced by a "
+	            "boundary line."),
+	          "RFC 2046 §5.1");
 	const char *boundary = g_mime_multipart_get_boundary(mp);
 	const char *prologue = g_mime_multipart_get_prologue(mp);
 	if (prologue != NULL && *prologue != '\0')
 		emit_mime(w, TRACE_MIME_PREAMBLE, part, depth, NULL, (gint64)strlen(prologue), -1,
-			  _("The preamble, before the first boundary: ignored by MIME readers, "
-			    "shown only by old clients (\"This is a multi-part message\")."),
-			  "RFC 2046 §5.1.1");
+		          _("The preamble, before the first boundary: ignored by MIME readers, "
+		            "shown only by old clients (\"This is a multi-part message\")."),
+		          "RFC 2046 §5.1.1");
 	if (depth >= w->opt->max_depth) {
 		TraceEvent ev;
 		trace_event_init(&ev);
@@ -370,9 +376,9 @@ walk_multipart(Walk *w, GMimeMultipart *mp, const char *part, guint depth)
 	for (int i = 0; i < n; i++) {
 		g_autofree char *num = child_number(part, i);
 		emit_mime(w, TRACE_MIME_BOUNDARY_OPEN, num, depth + 1, open, -1, -1,
-			  _("Opening boundary line: \"--\" and the boundary; the next part starts "
-			    "on the following line."),
-			  "RFC 2046 §5.1.1");
+		          _("Opening boundary line: \"--\" and the boundary; the next part starts "
+		            "on the following line."),
+		          "RFC 2046 §5.1.1");
 		walk_object(w, g_mime_multipart_get_part(mp, i), num, depth + 1, FALSE);
 	}
 	if (boundary == NULL)
@@ -380,9 +386,9 @@ walk_multipart(Walk *w, GMimeMultipart *mp, const char *part, guint depth)
 	g_autofree char *close = g_strdup_printf("--%s--", boundary);
 	if (closing_present(w, boundary, n > 0 ? g_mime_multipart_get_part(mp, n - 1) : NULL)) {
 		emit_mime(w, TRACE_MIME_BOUNDARY_CLOSE, part, depth, close, -1, -1,
-			  _("Closing boundary line: the boundary followed by \"--\"; the multipart "
-			    "ends here."),
-			  "RFC 2046 §5.1.1");
+		          _("Closing boundary line: the boundary followed by \"--\"; the multipart "
+		            "ends here."),
+		          "RFC 2046 §5.1.1");
 	} else {
 		TraceEvent ev;
 		trace_event_init(&ev);
@@ -391,17 +397,17 @@ walk_multipart(Walk *w, GMimeMultipart *mp, const char *part, guint depth)
 		ev.part = part;
 		ev.value = close;
 		trace_event_explain(&ev,
-				    _("The closing boundary line is missing: the message was cut, "
-				      "or its writer forgot it. Readers take the last part to the "
-				      "end."),
-				    "RFC 2046 §5.1.1");
+		                    _("The closing boundary line is missing: the message was cut, "
+		                      "or its writer forgot it. Readers take the last part to the "
+		                      "end."),
+		                    "RFC 2046 §5.1.1");
 		emit(w, &ev);
 	}
 	const char *epilogue = g_mime_multipart_get_epilogue(mp);
 	if (epilogue != NULL && *epilogue != '\0' && strspn(epilogue, "\r\n") != strlen(epilogue))
 		emit_mime(w, TRACE_MIME_EPILOGUE, part, depth, NULL, (gint64)strlen(epilogue), -1,
-			  _("The epilogue, after the closing boundary: ignored by readers."),
-			  "RFC 2046 §5.1.1");
+		          _("The epilogue, after the closing boundary: ignored by readers."),
+		          "RFC 2046 §5.1.1");
 }
 
 static void
@@ -414,14 +420,15 @@ walk_object(Walk *w, GMimeObject *obj, const char *part, guint depth, gboolean h
 	} else if (GMIME_IS_MESSAGE_PART(obj)) {
 		GMimeMessage *inner = g_mime_message_part_get_message(GMIME_MESSAGE_PART(obj));
 		emit_mime(w, TRACE_MIME_PART, part, depth, "message/rfc822", -1, -1,
-			  _("A whole message inside this part, with its own headers and body."),
-			  "RFC 2046 §5.2.1");
+		          _("A whole message inside this part, with its own headers and body."),
+		          "RFC 2046 §5.2.1");
 		if (inner != NULL) {
 			emit_message_headers(w, inner, part, depth + 1);
 			GMimeObject *body = g_mime_message_get_mime_part(inner);
 			if (body != NULL) {
-				g_autofree char *num = GMIME_IS_MULTIPART(body) ? g_strdup(part)
-										: child_number(part, 0);
+				g_autofree char *num = GMIME_IS_MULTIPART(body)
+				                           ? g_strdup(part)
+				                           : child_number(part, 0);
 				walk_object(w, body, num, depth + 1, TRUE);
 			}
 		}
@@ -434,9 +441,11 @@ static void
 on_warning(gint64 offset, GMimeParserWarning code, const char *item, gpointer user_data)
 {
 	Walk *w = user_data;
-	if (w->warnings->len >= 16)
+	/* A header block alone has no body: not a truncation. */
+	if (w->warnings->len >= 16 ||
+	    (w->opt->headers_only && code == GMIME_WARN_TRUNCATED_MESSAGE))
 		return;
-	Warning warn = { offset, code, g_strdup(item) };
+	Warning warn = {offset, code, g_strdup(item)};
 	g_array_append_val(w->warnings, warn);
 }
 
@@ -450,10 +459,10 @@ warning_text(GMimeParserWarning code)
 		return N_("A parameter is repeated.");
 	case GMIME_WARN_UNENCODED_8BIT_HEADER:
 		return N_("A header holds raw 8-bit octets: non-ASCII text in headers must be "
-			  "written as RFC 2047 encoded-words (or the session must use SMTPUTF8).");
+		          "written as RFC 2047 encoded-words (or the session must use SMTPUTF8).");
 	case GMIME_WARN_INVALID_CONTENT_TYPE:
 		return N_("An invalid Content-Type: readers treat the part as "
-			  "application/octet-stream.");
+		          "application/octet-stream.");
 	case GMIME_WARN_INVALID_RFC2047_HEADER_VALUE:
 		return N_("A malformed RFC 2047 encoded-word.");
 	case GMIME_WARN_INVALID_PARAMETER:
@@ -471,7 +480,9 @@ warning_text(GMimeParserWarning code)
 	case GMIME_CRIT_CONFLICTING_HEADER:
 		return N_("Conflicting headers.");
 	case GMIME_CRIT_CONFLICTING_PARAMETER:
-		return N_("Conflicting parameters.");
+		return N_("The same parameter twice with different values (often a filename "
+		          "and its RFC 2231 form filename*, sent together for old readers): "
+		          "readers keep one of them.");
 	case GMIME_CRIT_MULTIPART_WITHOUT_BOUNDARY:
 		return N_("A multipart Content-Type without its boundary parameter.");
 	case GMIME_CRIT_NESTING_OVERFLOW:
@@ -487,10 +498,10 @@ warning_text(GMimeParserWarning code)
 
 void
 trace_mime_decode(GByteArray *msg, const TraceMimeOptions *options, TraceMimeEmit emit_func,
-		  gpointer user_data)
+                  gpointer user_data)
 {
 	init_gmime();
-	Walk w = { options, emit_func, user_data, msg, NULL, NULL };
+	Walk w = {options, emit_func, user_data, msg, NULL, NULL};
 	w.warnings = g_array_new(FALSE, FALSE, sizeof(Warning));
 	w.popts = g_mime_parser_options_new();
 	g_mime_parser_options_set_warning_callback(w.popts, on_warning, &w);
@@ -503,14 +514,14 @@ trace_mime_decode(GByteArray *msg, const TraceMimeOptions *options, TraceMimeEmi
 	guint64 wire = options->wire_size > msg->len ? options->wire_size : msg->len;
 	if (message != NULL) {
 		GMimeObject *body = g_mime_message_get_mime_part(message);
-		emit_mime(&w, TRACE_MIME_PART, "", 0, options->headers_only ? "header" : "message/rfc822",
-			  (gint64)wire, -1,
-			  options->headers_only
-				  ? _("A header block: one field per line (name, colon, value; "
-				      "lines starting with a space continue the previous one), "
-				      "ended by an empty line.")
-				  : _("A message: the header block, an empty line, then the body."),
-			  "RFC 5322 §2.1");
+		emit_mime(&w, TRACE_MIME_PART, "", 0,
+		          options->headers_only ? "header" : "message/rfc822", (gint64)wire, -1,
+		          options->headers_only
+		              ? _("A header block: one field per line (name, colon, value; "
+		                  "lines starting with a space continue the previous one), "
+		                  "ended by an empty line.")
+		              : _("A message: the header block, an empty line, then the body."),
+		          "RFC 5322 §2.1");
 		emit_message_headers(&w, message, "", 0);
 		if (!options->headers_only && body != NULL) {
 			if (GMIME_IS_MULTIPART(body))
@@ -526,9 +537,9 @@ trace_mime_decode(GByteArray *msg, const TraceMimeOptions *options, TraceMimeEmi
 		ev.name = "message-cut";
 		ev.size = (gint64)(wire - msg->len);
 		trace_event_explain(&ev,
-				    _("Only the beginning of this message was kept for decoding "
-				      "(memory limit or missing octets); the rest is not shown."),
-				    NULL);
+		                    _("Only the beginning of this message was kept for decoding "
+		                      "(memory limit or missing octets); the rest is not shown."),
+		                    NULL);
 		emit(&w, &ev);
 	}
 	for (guint i = 0; i < w.warnings->len; i++) {

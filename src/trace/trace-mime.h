@@ -10,12 +10,12 @@
 typedef void (*TraceMimeEmit)(gpointer user_data, TraceEvent *ev);
 
 typedef struct {
-	TraceDir dir;            /* the direction the message travelled */
-	gboolean headers_only;   /* a header block only (TOP n 0, BODY[HEADER], BODY[1.MIME]) */
-	guint64 wire_size;       /* octets of the message on the wire, when more than given */
-	guint max_depth;         /* MIME nesting shown; deeper parts are summarised */
+	TraceDir dir;          /* the direction the message travelled */
+	gboolean headers_only; /* a header block only (TOP n 0, BODY[HEADER], BODY[1.MIME]) */
+	guint64 wire_size;     /* octets of the message on the wire, when more than given */
+	guint max_depth;       /* MIME nesting shown; deeper parts are summarised */
 } TraceMimeOptions;
 
 /* Decodes msg (borrowed; not modified) and emits its events in order. */
 void trace_mime_decode(GByteArray *msg, const TraceMimeOptions *options, TraceMimeEmit emit,
-		       gpointer user_data);
+                       gpointer user_data);

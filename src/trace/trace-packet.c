@@ -77,10 +77,10 @@ limit(Cursor *c, gsize n, gsize *missing_r)
 		*missing_r = n - avail;
 }
 
-#define ETH_IPV4 0x0800
-#define ETH_IPV6 0x86DD
-#define ETH_VLAN 0x8100
-#define ETH_QINQ 0x88A8
+#define ETH_IPV4     0x0800
+#define ETH_IPV6     0x86DD
+#define ETH_VLAN     0x8100
+#define ETH_QINQ     0x88A8
 #define ETH_QINQ_OLD 0x9100
 #define IPPROTO_TCP_ 6
 
@@ -151,7 +151,8 @@ link_header(int linktype, Cursor *c)
 		return 0;
 	}
 	/* VLAN tags (802.1Q, 802.1ad, stacked). */
-	for (int n = 0; (type == ETH_VLAN || type == ETH_QINQ || type == ETH_QINQ_OLD) && n < 8; n++) {
+	for (int n = 0; (type == ETH_VLAN || type == ETH_QINQ || type == ETH_QINQ_OLD) && n < 8;
+	     n++) {
 		type = get16(c, 2);
 		if (!skip(c, 4))
 			return 0;
@@ -190,7 +191,7 @@ parse_ipv4(Cursor *c, TracePacket *pkt, const char **why_r)
 	guint proto = get8(c, 9);
 	if (ihl < 20 || total < ihl)
 		return fail(TRACE_PACKET_MALFORMED, "IPv4 header length or total length impossible",
-			    why_r);
+		            why_r);
 	pkt->family = 4;
 	copy_bytes(c, 12, pkt->src, 4);
 	copy_bytes(c, 16, pkt->dst, 4);
@@ -226,15 +227,16 @@ parse_ipv6(Cursor *c, TracePacket *pkt, const char **why_r)
 		case 43: /* routing */
 		case 60: /* destination options */
 			if (!has(c, 2))
-				return fail(TRACE_PACKET_TRUNCATED, "IPv6 extension header cut short",
-					    why_r);
+				return fail(TRACE_PACKET_TRUNCATED,
+				            "IPv6 extension header cut short", why_r);
 			next = get8(c, 0);
 			if (!skip(c, (get8(c, 1) + 1u) * 8u))
-				return fail(TRACE_PACKET_TRUNCATED, "IPv6 extension header cut short",
-					    why_r);
+				return fail(TRACE_PACKET_TRUNCATED,
+				            "IPv6 extension header cut short", why_r);
 			break;
 		case 44: /* fragment */
-			return fail(TRACE_PACKET_FRAGMENT, "IPv6 fragment (not reassembled)", why_r);
+			return fail(TRACE_PACKET_FRAGMENT, "IPv6 fragment (not reassembled)",
+			            why_r);
 		default:
 			return TRACE_PACKET_OTHER;
 		}
@@ -244,9 +246,9 @@ parse_ipv6(Cursor *c, TracePacket *pkt, const char **why_r)
 
 TracePacketResult
 trace_packet_parse(int linktype, const guint8 *frame, gsize caplen, TracePacket *pkt,
-		   const char **why_r)
+                   const char **why_r)
 {
-	Cursor c = { frame, caplen, 0, FALSE };
+	Cursor c = {frame, caplen, 0, FALSE};
 	memset(pkt, 0, sizeof *pkt);
 	if (!trace_packet_linktype_supported(linktype))
 		return fail(TRACE_PACKET_LINKTYPE, "unsupported link type", why_r);

@@ -22,7 +22,7 @@ typedef struct {
 	guint16 dport;
 	guint32 seq;
 	guint32 ack;
-	guint8 flags; /* TRACE_TCP_* */
+	guint8 flags;          /* TRACE_TCP_* */
 	const guint8 *payload; /* inside the frame given to trace_packet_parse() */
 	gsize payload_len;     /* octets present in the capture */
 	gsize payload_missing; /* octets the IP length announces beyond the capture */
@@ -31,7 +31,7 @@ typedef struct {
 /* Parses one frame of link type linktype (a DLT_ value). On anything but
  * TRACE_PACKET_TCP, *why_r (if not NULL) says what is wrong in English, for a note. */
 TracePacketResult trace_packet_parse(int linktype, const guint8 *frame, gsize caplen,
-				     TracePacket *pkt, const char **why_r);
+                                     TracePacket *pkt, const char **why_r);
 /* TRUE for the link types trace_packet_parse() reads. */
 gboolean trace_packet_linktype_supported(int linktype);
 /* "127.0.0.1:25" or "[::1]:25" into buf (at least TRACE_PACKET_ADDR_LEN octets). */

@@ -3,26 +3,26 @@
 #include "trace/trace-packet.h"
 #include "core/facteur-i18n.h"
 
-G_DEFINE_QUARK(trace-pcap-error-quark, trace_pcap_error)
+G_DEFINE_QUARK(trace - pcap - error - quark, trace_pcap_error)
 
 gboolean
 trace_pcap_read_file(Tracer *tracer, const char *path, GError **error)
 {
 	char errbuf[PCAP_ERRBUF_SIZE] = "";
-	pcap_t *p = pcap_open_offline_with_tstamp_precision(path, PCAP_TSTAMP_PRECISION_MICRO,
-							     errbuf);
+	pcap_t *p =
+	    pcap_open_offline_with_tstamp_precision(path, PCAP_TSTAMP_PRECISION_MICRO, errbuf);
 	if (p == NULL) {
 		g_set_error(error, TRACE_PCAP_ERROR, TRACE_PCAP_ERROR_OPEN,
-			    _("%s: cannot be read as a capture (%s)."), path, errbuf);
+		            _("%s: cannot be read as a capture (%s)."), path, errbuf);
 		return FALSE;
 	}
 	int linktype = pcap_datalink(p);
 	if (!trace_packet_linktype_supported(linktype)) {
 		const char *name = pcap_datalink_val_to_name(linktype);
 		g_set_error(error, TRACE_PCAP_ERROR, TRACE_PCAP_ERROR_LINKTYPE,
-			    _("%s: link type %s (%d) is not one facteur reads (Ethernet, Linux "
-			      "cooked, BSD loopback, raw IP)."),
-			    path, name != NULL ? name : "?", linktype);
+		            _("%s: link type %s (%d) is not one facteur reads (Ethernet, Linux "
+		              "cooked, BSD loopback, raw IP)."),
+		            path, name != NULL ? name : "?", linktype);
 		pcap_close(p);
 		return FALSE;
 	}
@@ -41,14 +41,14 @@ trace_pcap_read_file(Tracer *tracer, const char *path, GError **error)
 	gboolean ok = TRUE;
 	if (r == PCAP_ERROR) {
 		g_autofree char *why = g_strdup(pcap_geterr(p));
-		g_autofree char *text = g_strdup_printf(
-			_("The capture file is damaged after frame %" G_GUINT64_FORMAT
-			  " (%s): what follows is not decoded."),
-			frames, why);
+		g_autofree char *text =
+		    g_strdup_printf(_("The capture file is damaged after frame %" G_GUINT64_FORMAT
+		                      " (%s): what follows is not decoded."),
+		                    frames, why);
 		tracer_note(tracer, last, "damaged-file", text);
 		g_set_error(error, TRACE_PCAP_ERROR, TRACE_PCAP_ERROR_DAMAGED,
-			    _("%s: damaged after frame %" G_GUINT64_FORMAT " (%s)."), path, frames,
-			    why);
+		            _("%s: damaged after frame %" G_GUINT64_FORMAT " (%s)."), path, frames,
+		            why);
 		ok = FALSE;
 	}
 	tracer_finish(tracer, last);

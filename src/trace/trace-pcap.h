@@ -10,10 +10,10 @@
 GQuark trace_pcap_error_quark(void);
 
 typedef enum {
-	TRACE_PCAP_ERROR_OPEN,     /* missing, unreadable, or not a capture file */
-	TRACE_PCAP_ERROR_LINKTYPE, /* a link layer facteur does not read */
-	TRACE_PCAP_ERROR_DAMAGED,  /* read part way, then truncated or corrupt */
-	TRACE_PCAP_ERROR_LIVE,     /* a live capture could not start (other than permission) */
+	TRACE_PCAP_ERROR_OPEN,       /* missing, unreadable, or not a capture file */
+	TRACE_PCAP_ERROR_LINKTYPE,   /* a link layer facteur does not read */
+	TRACE_PCAP_ERROR_DAMAGED,    /* read part way, then truncated or corrupt */
+	TRACE_PCAP_ERROR_LIVE,       /* a live capture could not start (other than permission) */
 	TRACE_PCAP_ERROR_PERMISSION, /* capture refused: no CAP_NET_RAW */
 } TracePcapError;
 

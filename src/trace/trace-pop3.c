@@ -83,7 +83,7 @@ static const char *
 clear_text_warning(void)
 {
 	return _("Sent in clear (or only base64-encoded): anyone who captures this connection "
-		 "reads the password. Use it only inside TLS (STLS, or port 995).");
+	         "reads the password. Use it only inside TLS (STLS, or port 995).");
 }
 
 static char *
@@ -96,8 +96,7 @@ marked_list(const GArray *marked)
 }
 
 static void
-state_event(Pop3 *p, const char *name, const char *value, const char *explain,
-	    const char *rfc)
+state_event(Pop3 *p, const char *name, const char *value, const char *explain, const char *rfc)
 {
 	TraceEvent ev;
 	trace_event_init(&ev);
@@ -116,13 +115,13 @@ enter_state(Pop3 *p, Pop3State state)
 		return;
 	p->state = state;
 	const char *explain = state == POP3_STATE_TRANSACTION
-				      ? _("Logged in: the mailbox is locked for this session and "
-					  "the commands on messages (STAT, LIST, RETR, DELE…) are now "
-					  "allowed.")
-				      : _("QUIT in the TRANSACTION state: the server now deletes the "
-					  "messages marked with DELE, then closes the connection.");
+	                          ? _("Logged in: the mailbox is locked for this session and "
+	                              "the commands on messages (STAT, LIST, RETR, DELE…) are now "
+	                              "allowed.")
+	                          : _("QUIT in the TRANSACTION state: the server now deletes the "
+	                              "messages marked with DELE, then closes the connection.");
 	state_event(p, "state", pop3_state_name(state), explain,
-		    state == POP3_STATE_TRANSACTION ? "RFC 1939 §5" : "RFC 1939 §6");
+	            state == POP3_STATE_TRANSACTION ? "RFC 1939 §5" : "RFC 1939 §6");
 }
 
 /* --- Client --- */
@@ -135,8 +134,9 @@ client_sasl(Pop3 *p, const guint8 *line, gsize len)
 	p->sasl = FALSE;
 	g_autofree char *decoded = NULL;
 	if (len == 1 && line[0] == '*') {
-		trace_event_explain(&ev, _("“*” cancels the authentication; the server answers -ERR."),
-				    "RFC 5034 §4");
+		trace_event_explain(&ev,
+		                    _("“*” cancels the authentication; the server answers -ERR."),
+		                    "RFC 5034 §4");
 	} else {
 		g_autofree char *user = NULL, *password = NULL, *authzid = NULL;
 		if (p->sasl_plain &&
@@ -146,13 +146,13 @@ client_sasl(Pop3 *p, const guint8 *line, gsize len)
 			g_autofree char *text = smtp_auth_decode_text((const char *)line, len);
 			if (text != NULL)
 				decoded = p->sasl_prompt != NULL
-						  ? g_strdup_printf("%s %s", p->sasl_prompt, text)
-						  : g_steal_pointer(&text);
+				              ? g_strdup_printf("%s %s", p->sasl_prompt, text)
+				              : g_steal_pointer(&text);
 		}
 		trace_event_explain(&ev,
-				    _("The client's answer to the server's challenge, in base64 "
-				      "(decoded beside)."),
-				    "RFC 5034 §4");
+		                    _("The client's answer to the server's challenge, in base64 "
+		                      "(decoded beside)."),
+		                    "RFC 5034 §4");
 		if (p->sasl_plain || p->sasl_login)
 			trace_event_explain(&ev, clear_text_warning(), "RFC 5034 §8");
 	}
@@ -180,19 +180,18 @@ client_command(Pop3 *p, const guint8 *line, gsize len)
 	g_autofree char *decoded = NULL;
 
 	if (cmd->info == NULL) {
-		trace_event_explain(&ev,
-				    _("Not a POP3 command: the server should answer -ERR."),
-				    "RFC 1939 §3");
+		trace_event_explain(&ev, _("Not a POP3 command: the server should answer -ERR."),
+		                    "RFC 1939 §3");
 	} else {
 		trace_event_explain(&ev, _(cmd->info->explain), cmd->info->rfc);
 		if (cmd->result == POP3_PARSE_SYNTAX && cmd->error != NULL)
 			trace_event_explain(&ev, _(cmd->error), cmd->info->rfc);
 		else if (!(cmd->info->states & p->state) && p->greeted)
 			trace_event_explain(&ev,
-					    _("Not allowed in the current state, as far as the "
-					      "replies seen so far tell: the server should answer "
-					      "-ERR."),
-					    "RFC 1939 §3");
+			                    _("Not allowed in the current state, as far as the "
+			                      "replies seen so far tell: the server should answer "
+			                      "-ERR."),
+			                    "RFC 1939 §3");
 		switch (cmd->info->id) {
 		case POP3_CMD_PASS:
 			trace_event_explain(&ev, clear_text_warning(), "RFC 1939 §13");
@@ -209,13 +208,14 @@ client_command(Pop3 *p, const guint8 *line, gsize len)
 					const char *ir = cmd->args[1];
 					if (pd->sasl_plain &&
 					    smtp_auth_decode_plain(ir, strlen(ir), &az, &u, &pw))
-						decoded = g_strdup_printf(_("user “%s”, password “%s”"),
-									  u, pw);
+						decoded = g_strdup_printf(
+						    _("user “%s”, password “%s”"), u, pw);
 					else
 						decoded = smtp_auth_decode_text(ir, strlen(ir));
 				}
 				if (pd->sasl_plain || pd->sasl_login)
-					trace_event_explain(&ev, clear_text_warning(), "RFC 5034 §8");
+					trace_event_explain(&ev, clear_text_warning(),
+					                    "RFC 5034 §8");
 			}
 			break;
 		default:
@@ -260,21 +260,20 @@ end_multi(Pop3 *p, const guint8 *line, gsize len)
 	if (multi_is_message(pd))
 		ev.size = (gint64)p->msg_wire;
 	g_autofree char *text =
-		p->stuffed > 0 ? g_strdup_printf(_("dot-stuffed lines: %u"), p->stuffed) : NULL;
+	    p->stuffed > 0 ? g_strdup_printf(_("dot-stuffed lines: %u"), p->stuffed) : NULL;
 	ev.text = text;
 	if (pd != NULL) {
 		ev.pair = pd->event;
 		ev.elapsed_us = trace_conn_now(p->conn) - pd->ts;
 	}
-	trace_event_explain(&ev,
-			    _("A line holding only a dot ends the multi-line response."),
-			    "RFC 1939 §3");
+	trace_event_explain(&ev, _("A line holding only a dot ends the multi-line response."),
+	                    "RFC 1939 §3");
 	trace_conn_emit(p->conn, &ev);
 	if (p->msg_damaged)
 		trace_conn_note(p->conn, TRACE_DIR_S2C, "message-damaged",
-				_("Part of this response was missing from the capture: its "
-				  "decoding above is incomplete."),
-				NULL);
+		                _("Part of this response was missing from the capture: its "
+		                  "decoding above is incomplete."),
+		                NULL);
 	p->server = SERVER_REPLY;
 	g_clear_pointer(&p->multi, g_free);
 	g_byte_array_set_size(p->msg, 0);
@@ -302,16 +301,17 @@ multi_line(Pop3 *p, const guint8 *line, gsize len, gsize eol)
 		g_autofree char *value = g_strndup(data, dlen);
 		ev.value = value;
 		trace_event_explain(&ev,
-				    _("This line begins with a dot, so the server doubled it; the "
-				      "client removes the first dot (value)."),
-				    "RFC 1939 §3");
+		                    _("This line begins with a dot, so the server doubled it; the "
+		                      "client removes the first dot (value)."),
+		                    "RFC 1939 §3");
 		trace_conn_emit(p->conn, &ev);
 	}
 	if (multi_is_message(pd)) {
-		trace_conn_message_append(p->conn, p->msg, &p->msg_wire, (const guint8 *)data, dlen);
+		trace_conn_message_append(p->conn, p->msg, &p->msg_wire, (const guint8 *)data,
+		                          dlen);
 		if (eol > 0)
 			trace_conn_message_append(p->conn, p->msg, &p->msg_wire,
-						  (const guint8 *)"\r\n", 2);
+			                          (const guint8 *)"\r\n", 2);
 		return;
 	}
 	if (eol == 0)
@@ -326,16 +326,17 @@ multi_line(Pop3 *p, const guint8 *line, gsize len, gsize eol)
 	switch (pd != NULL ? pd->cmd : -1) {
 	case POP3_CMD_LIST:
 		trace_event_explain(&ev,
-				    _("One message: its number in this session, then its size in "
-				      "octets (as the server counts them, with CRLF line ends)."),
-				    "RFC 1939 §5");
+		                    _("One message: its number in this session, then its size in "
+		                      "octets (as the server counts them, with CRLF line ends)."),
+		                    "RFC 1939 §5");
 		break;
 	case POP3_CMD_UIDL:
-		trace_event_explain(&ev,
-				    _("One message: its number in this session, then its unique-id, "
-				      "which stays the same across sessions: a client that keeps "
-				      "mail on the server uses it to know what it already has."),
-				    "RFC 1939 §7");
+		trace_event_explain(
+		    &ev,
+		    _("One message: its number in this session, then its unique-id, "
+		      "which stays the same across sessions: a client that keeps "
+		      "mail on the server uses it to know what it already has."),
+		    "RFC 1939 §7");
 		break;
 	case POP3_CMD_CAPA: {
 		const char *cargs;
@@ -344,15 +345,15 @@ multi_line(Pop3 *p, const guint8 *line, gsize len, gsize eol)
 			trace_event_explain(&ev, _(ci->explain), ci->rfc);
 		else
 			trace_event_explain(&ev,
-					    _("A capability facteur does not know; clients ignore "
-					      "those they do not understand."),
-					    "RFC 2449 §6");
+			                    _("A capability facteur does not know; clients ignore "
+			                      "those they do not understand."),
+			                    "RFC 2449 §6");
 		break;
 	}
 	case POP3_CMD_AUTH: {
 		const SmtpSaslInfo *si = smtp_sasl_lookup(value);
 		trace_event_explain(&ev, si != NULL ? _(si->explain) : _("A SASL mechanism."),
-				    si != NULL ? si->rfc : "RFC 5034 §4");
+		                    si != NULL ? si->rfc : "RFC 5034 §4");
 		break;
 	}
 	default:
@@ -369,25 +370,27 @@ infer(Pop3 *p, Pending *pd, gboolean ok)
 	case POP3_CMD_PASS:
 	case POP3_CMD_APOP:
 	case POP3_CMD_AUTH:
-		if (ok && p->state == POP3_STATE_AUTHORIZATION && !(pd->cmd == POP3_CMD_AUTH && pd->n_args == 0))
+		if (ok && p->state == POP3_STATE_AUTHORIZATION &&
+		    !(pd->cmd == POP3_CMD_AUTH && pd->n_args == 0))
 			enter_state(p, POP3_STATE_TRANSACTION);
 		break;
 	case POP3_CMD_DELE:
 		if (ok && pd->arg > 0) {
 			g_array_append_val(p->marked, pd->arg);
 			g_autofree char *list = marked_list(p->marked);
-			state_event(p, "marked", list,
-				    _("Marked for deletion (value: all the messages marked so far). "
-				      "Nothing is deleted before QUIT; RSET unmarks them."),
-				    "RFC 1939 §5");
+			state_event(
+			    p, "marked", list,
+			    _("Marked for deletion (value: all the messages marked so far). "
+			      "Nothing is deleted before QUIT; RSET unmarks them."),
+			    "RFC 1939 §5");
 		}
 		break;
 	case POP3_CMD_RSET:
 		if (ok) {
 			g_array_set_size(p->marked, 0);
 			state_event(p, "marked", "",
-				    _("RSET: no message is marked for deletion any more."),
-				    "RFC 1939 §5");
+			            _("RSET: no message is marked for deletion any more."),
+			            "RFC 1939 §5");
 		}
 		break;
 	case POP3_CMD_QUIT:
@@ -395,11 +398,11 @@ infer(Pop3 *p, Pending *pd, gboolean ok)
 			enter_state(p, POP3_STATE_UPDATE);
 			g_autofree char *list = marked_list(p->marked);
 			state_event(p, "deleted", list,
-				    ok ? _("The messages marked with DELE (value) are now removed "
-					   "from the mailbox.")
-				       : _("-ERR to QUIT in the UPDATE state: some marked messages "
-					   "could not be removed."),
-				    "RFC 1939 §6");
+			            ok ? _("The messages marked with DELE (value) are now removed "
+			                   "from the mailbox.")
+			               : _("-ERR to QUIT in the UPDATE state: some marked messages "
+			                   "could not be removed."),
+			            "RFC 1939 §6");
 		}
 		break;
 	case POP3_CMD_STLS:
@@ -410,9 +413,9 @@ infer(Pop3 *p, Pending *pd, gboolean ok)
 			ev.dir = TRACE_DIR_S2C;
 			ev.name = "starttls";
 			trace_event_explain(&ev,
-					    _("The server agreed to STLS: the TLS handshake starts "
-					      "now and everything after it is encrypted."),
-					    "RFC 2595 §4");
+			                    _("The server agreed to STLS: the TLS handshake starts "
+			                      "now and everything after it is encrypted."),
+			                    "RFC 2595 §4");
 			trace_conn_emit(p->conn, &ev);
 			trace_conn_start_tls(p->conn);
 		}
@@ -432,9 +435,9 @@ server_status(Pop3 *p, const guint8 *line, gsize len)
 		ev.kind = TRACE_KIND_NOTE;
 		ev.name = "not-a-reply";
 		trace_event_explain(&ev,
-				    _("Not a POP3 reply (+OK, -ERR or “+ ”): the server or the "
-				      "capture is out of step."),
-				    "RFC 1939 §3");
+		                    _("Not a POP3 reply (+OK, -ERR or “+ ”): the server or the "
+		                      "capture is out of step."),
+		                    "RFC 1939 §3");
 		trace_conn_emit(p->conn, &ev);
 		return;
 	}
@@ -455,18 +458,19 @@ server_status(Pop3 *p, const guint8 *line, gsize len)
 	case POP3_REPLY_ERR:
 		ev.status = "-ERR";
 		trace_event_explain(&ev,
-				    _("-ERR: the command failed; the text says why, for a human."),
-				    "RFC 1939 §3");
+		                    _("-ERR: the command failed; the text says why, for a human."),
+		                    "RFC 1939 §3");
 		break;
 	case POP3_REPLY_CONTINUATION:
 		ev.kind = TRACE_KIND_CONTINUATION;
 		ev.status = "+";
 		decoded = smtp_auth_decode_text(r.text, r.text_len);
 		ev.decoded = decoded;
-		trace_event_explain(&ev,
-				    _("The server's SASL challenge, in base64 (decoded beside): the "
-				      "client answers with one base64 line."),
-				    "RFC 5034 §4");
+		trace_event_explain(
+		    &ev,
+		    _("The server's SASL challenge, in base64 (decoded beside): the "
+		      "client answers with one base64 line."),
+		    "RFC 5034 §4");
 		break;
 	}
 	if (code != NULL) {
@@ -478,19 +482,19 @@ server_status(Pop3 *p, const guint8 *line, gsize len)
 	}
 	if (greeting) {
 		trace_event_explain(&ev,
-				    _("The greeting: the server speaks first. The session is in "
-				      "the AUTHORIZATION state."),
-				    "RFC 1939 §4");
+		                    _("The greeting: the server speaks first. The session is in "
+		                      "the AUTHORIZATION state."),
+		                    "RFC 1939 §4");
 		if (r.status == POP3_REPLY_OK && memchr(text, '<', strlen(text)) != NULL &&
 		    strchr(text, '@') != NULL)
 			trace_event_explain(&ev,
-					    _("The <…@…> in the greeting is a timestamp for APOP: "
-					      "the client may prove its password by sending MD5 of "
-					      "this string followed by the password."),
-					    "RFC 1939 §7");
+			                    _("The <…@…> in the greeting is a timestamp for APOP: "
+			                      "the client may prove its password by sending MD5 of "
+			                      "this string followed by the password."),
+			                    "RFC 1939 §7");
 	}
 	gboolean multi = r.status == POP3_REPLY_OK && pd != NULL && pd->cmd >= 0 &&
-			 pop3_command_reply_is_multiline(&pop3_command_table[pd->cmd], pd->n_args);
+	                 pop3_command_reply_is_multiline(&pop3_command_table[pd->cmd], pd->n_args);
 	if (pd != NULL && !multi && r.status != POP3_REPLY_CONTINUATION)
 		ev.elapsed_us = trace_conn_now(p->conn) - pd->ts;
 	if (multi)
@@ -536,15 +540,32 @@ pop3_line(gpointer self, TraceDir dir, const guint8 *line, gsize len, gsize eol)
 	}
 	if (eol == 0) {
 		trace_conn_note(p->conn, TRACE_DIR_C2S, "line-too-long",
-				_("A command line far longer than POP3 allows (255 octets): it is "
-				  "not decoded."),
-				"RFC 2449 §4");
+		                _("A command line far longer than POP3 allows (255 octets): it is "
+		                  "not decoded."),
+		                "RFC 2449 §4");
 		return;
 	}
 	if (p->sasl)
 		client_sasl(p, line, len);
 	else
 		client_command(p, line, len);
+}
+
+static gboolean
+pop3_line_start(gpointer self, TraceDir dir, const guint8 *data, gsize len)
+{
+	Pop3 *p = self;
+	if (dir == TRACE_DIR_S2C) {
+		if (p->server == SERVER_MULTI)
+			return FALSE;
+		return (len >= 3 && memcmp(data, "+OK", 3) == 0) ||
+		       (len >= 4 && memcmp(data, "-ERR", 4) == 0);
+	}
+	gsize n = 0;
+	while (n < len && g_ascii_isalpha(data[n]))
+		n++;
+	return n < len && (data[n] == ' ' || data[n] == '\r') &&
+	       pop3_command_lookup((const char *)data, n) != NULL;
 }
 
 static void
@@ -566,16 +587,17 @@ pop3_close(gpointer self)
 	Pop3 *p = self;
 	if (p->server == SERVER_MULTI) {
 		if (multi_is_message(p->multi))
-			trace_conn_message_decode(p->conn, TRACE_DIR_S2C, p->msg, p->msg_wire, FALSE);
+			trace_conn_message_decode(p->conn, TRACE_DIR_S2C, p->msg, p->msg_wire,
+			                          FALSE);
 		trace_conn_note(p->conn, TRACE_DIR_S2C, "response-unfinished",
-				_("The connection ended in the middle of a multi-line response."),
-				"RFC 1939 §3");
+		                _("The connection ended in the middle of a multi-line response."),
+		                "RFC 1939 §3");
 	}
 	if (p->state == POP3_STATE_TRANSACTION && p->marked->len > 0)
 		state_event(p, "not-deleted", NULL,
-			    _("The connection ended without QUIT: the messages marked with DELE "
-			      "are not deleted."),
-			    "RFC 1939 §6");
+		            _("The connection ended without QUIT: the messages marked with DELE "
+		              "are not deleted."),
+		            "RFC 1939 §6");
 	for (GList *l = p->pending.head; l != NULL; l = l->next) {
 		Pending *pd = l->data;
 		TraceEvent ev;
@@ -589,11 +611,12 @@ pop3_close(gpointer self)
 }
 
 const TraceDecoderClass trace_pop3_decoder = {
-	.proto = TRACE_PROTO_POP3,
-	.new = pop3_new,
-	.free = pop3_free,
-	.line = pop3_line,
-	.octets = NULL, /* POP3 never counts octets */
-	.gap = pop3_gap,
-	.close = pop3_close,
+    .proto = TRACE_PROTO_POP3,
+    .new = pop3_new,
+    .free = pop3_free,
+    .line = pop3_line,
+    .octets = NULL, /* POP3 never counts octets */
+    .line_start = pop3_line_start,
+    .gap = pop3_gap,
+    .close = pop3_close,
 };

@@ -140,6 +140,22 @@ trace_reasm_segment(TraceReasm *r, guint32 seq, const guint8 *data, gsize len)
 	return old > 0 ? TRACE_REASM_OVERLAP : TRACE_REASM_IN_ORDER;
 }
 
+TraceReasmResult
+trace_reasm_classify(const TraceReasm *r, guint32 seq, gsize len)
+{
+	if (len == 0)
+		return TRACE_REASM_EMPTY;
+	if (!r->started)
+		return TRACE_REASM_IN_ORDER;
+	gint32 d = seq_diff(seq, r->next);
+	if (d > 0)
+		return TRACE_REASM_OUT_OF_ORDER;
+	gsize old = (gsize)(-(gint64)d);
+	return old >= len ? TRACE_REASM_RETRANSMITTED
+	       : old > 0  ? TRACE_REASM_OVERLAP
+	                  : TRACE_REASM_IN_ORDER;
+}
+
 void
 trace_reasm_skip(TraceReasm *r, guint64 n)
 {

@@ -37,6 +37,9 @@ TraceReasmResult trace_reasm_segment(TraceReasm *r, guint32 seq, const guint8 *d
 /* The n octets after the last one handed on are known lost (a frame cut
  * by the snap length): a gap, then the waiting segments that follow. */
 void trace_reasm_skip(TraceReasm *r, guint64 n);
+/* What trace_reasm_segment() would answer, without changing anything (so
+ * that a packet can be shown before the data it carries). */
+TraceReasmResult trace_reasm_classify(const TraceReasm *r, guint32 seq, gsize len);
 /* A FIN at sequence number seq (after len octets of data at seq - len). */
 void trace_reasm_fin(TraceReasm *r, guint32 seq);
 /* The peer acknowledged everything before ack: octets before it that were

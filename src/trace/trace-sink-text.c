@@ -78,8 +78,8 @@ append_time(GString *s, gint64 ts_us)
 		return;
 	}
 	g_string_append_printf(s, "%02d:%02d:%02d.%03d", g_date_time_get_hour(dt),
-			       g_date_time_get_minute(dt), g_date_time_get_second(dt),
-			       (int)((ts_us % G_USEC_PER_SEC) / 1000));
+	                       g_date_time_get_minute(dt), g_date_time_get_second(dt),
+	                       (int)((ts_us % G_USEC_PER_SEC) / 1000));
 }
 
 static void
@@ -127,9 +127,9 @@ append_explanations(TextSink *t, const TraceEvent *ev, guint indent)
 {
 	for (guint i = 0; i < ev->n_explain; i++) {
 		g_autofree char *text =
-			ev->explain[i].rfc != NULL
-				? g_strdup_printf("%s [%s]", ev->explain[i].text, ev->explain[i].rfc)
-				: g_strdup(ev->explain[i].text);
+		    ev->explain[i].rfc != NULL
+		        ? g_strdup_printf("%s [%s]", ev->explain[i].text, ev->explain[i].rfc)
+		        : g_strdup(ev->explain[i].text);
 		color(t, DIM);
 		append_wrapped(t, "↳ ", indent, text);
 		if (t->color) {
@@ -261,12 +261,13 @@ render_mime(TextSink *t, const TraceEvent *ev)
 			append_size(s, ev->size);
 			if (ev->decoded_size >= 0)
 				g_string_append_printf(s, _(", %" G_GINT64_FORMAT " decoded"),
-						       ev->decoded_size);
+				                       ev->decoded_size);
 		}
 		break;
 	case TRACE_MIME_BOUNDARY_OPEN:
 		append_str(s, ev->value);
-		g_string_append_printf(s, _("   (opens part %s)"), ev->part != NULL ? ev->part : "");
+		g_string_append_printf(s, _("   (opens part %s)"),
+		                       ev->part != NULL ? ev->part : "");
 		break;
 	case TRACE_MIME_BOUNDARY_CLOSE:
 		append_str(s, ev->value);
@@ -438,9 +439,9 @@ text_free(TraceSink *sink)
 }
 
 static const TraceSinkClass text_sink_class = {
-	.emit = text_emit,
-	.flush = text_flush,
-	.free = text_free,
+    .emit = text_emit,
+    .flush = text_flush,
+    .free = text_free,
 };
 
 TraceSink *
@@ -453,7 +454,7 @@ trace_sink_text_new(FILE *out, TraceColorMode mode)
 	const char *no_color = g_getenv("NO_COLOR");
 	gboolean tty = isatty(fileno(out));
 	t->color = mode == TRACE_COLOR_ALWAYS ||
-		   (mode == TRACE_COLOR_AUTO && tty && (no_color == NULL || *no_color == '\0'));
+	           (mode == TRACE_COLOR_AUTO && tty && (no_color == NULL || *no_color == '\0'));
 	t->width = 100;
 	const char *cols = g_getenv("COLUMNS");
 	guint64 c;

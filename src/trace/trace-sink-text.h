@@ -8,7 +8,7 @@
 #include <stdio.h>
 
 typedef enum {
-	TRACE_COLOR_AUTO,   /* when out is a terminal and NO_COLOR is unset or empty */
+	TRACE_COLOR_AUTO, /* when out is a terminal and NO_COLOR is unset or empty */
 	TRACE_COLOR_ALWAYS,
 	TRACE_COLOR_NEVER,
 } TraceColorMode;

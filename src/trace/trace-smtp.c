@@ -27,9 +27,9 @@ typedef struct {
 
 typedef enum {
 	CLIENT_COMMANDS,
-	CLIENT_DATA,     /* after 354: message lines up to "." */
-	CLIENT_SASL,     /* after 334: one base64 line */
-	CLIENT_BDAT,     /* inside a BDAT chunk */
+	CLIENT_DATA, /* after 354: message lines up to "." */
+	CLIENT_SASL, /* after 334: one base64 line */
+	CLIENT_BDAT, /* inside a BDAT chunk */
 } ClientMode;
 
 typedef struct {
@@ -90,7 +90,7 @@ static const char *
 auth_warning(void)
 {
 	return _("Base64 is an encoding, not encryption: anyone who captures this connection "
-		 "reads the password. Send AUTH PLAIN or LOGIN only inside TLS.");
+	         "reads the password. Send AUTH PLAIN or LOGIN only inside TLS.");
 }
 
 /* --- Client side --- */
@@ -116,11 +116,10 @@ decode_sasl(SaslMech mech, const char *prompt, const char *b64, gsize len)
 		g_autofree char *authzid = NULL, *user = NULL, *password = NULL;
 		if (smtp_auth_decode_plain(b64, len, &authzid, &user, &password))
 			return *authzid != '\0'
-				       ? g_strdup_printf(_("authorisation identity “%s”, user “%s”, "
-							   "password “%s”"),
-							 authzid, user, password)
-				       : g_strdup_printf(_("user “%s”, password “%s”"), user,
-							 password);
+			           ? g_strdup_printf(_("authorisation identity “%s”, user “%s”, "
+			                               "password “%s”"),
+			                             authzid, user, password)
+			           : g_strdup_printf(_("user “%s”, password “%s”"), user, password);
 	}
 	g_autofree char *text = smtp_auth_decode_text(b64, len);
 	if (text == NULL)
@@ -155,19 +154,19 @@ client_command(Smtp *s, const guint8 *line, gsize len)
 
 	if (cmd->info == NULL) {
 		trace_event_explain(&ev,
-				    _("Not an SMTP command: the server should answer 500 (command "
-				      "not recognised)."),
-				    "RFC 5321 §4.2.4");
+		                    _("Not an SMTP command: the server should answer 500 (command "
+		                      "not recognised)."),
+		                    "RFC 5321 §4.2.4");
 	} else {
 		trace_event_explain(&ev, _(cmd->info->explain), cmd->info->rfc);
 		if (cmd->result == SMTP_PARSE_SYNTAX && cmd->error != NULL)
 			trace_event_explain(&ev, _(cmd->error), cmd->info->rfc);
 		else if (!(cmd->info->states & s->state) && s->greeted)
 			trace_event_explain(
-				&ev,
-				_("Out of order here, as far as the replies seen so far tell: "
-				  "the server should refuse it with 503 (bad sequence of commands)."),
-				"RFC 5321 §4.1.4");
+			    &ev,
+			    _("Out of order here, as far as the replies seen so far tell: "
+			      "the server should refuse it with 503 (bad sequence of commands)."),
+			    "RFC 5321 §4.1.4");
 		explain_params(&ev, cmd);
 	}
 
@@ -196,7 +195,8 @@ client_command(Smtp *s, const guint8 *line, gsize len)
 		const char *a = cmd->args != NULL ? cmd->args : "";
 		g_auto(GStrv) words = g_strsplit(a, " ", 3);
 		if (words[0] != NULL && smtp_parse_number(words[0], &n)) {
-			p->bdat_last = words[1] != NULL && g_ascii_strcasecmp(words[1], "LAST") == 0;
+			p->bdat_last =
+			    words[1] != NULL && g_ascii_strcasecmp(words[1], "LAST") == 0;
 			ev.size = (gint64)n;
 			if (s->msg->len == 0 && s->msg_wire == 0)
 				s->data_start = trace_conn_now(s->conn);
@@ -225,17 +225,18 @@ client_sasl(Smtp *s, const guint8 *line, gsize len)
 	line_event(&ev, TRACE_KIND_CONTINUATION, TRACE_DIR_C2S, line, len);
 	s->mode = CLIENT_COMMANDS;
 	if (len == 1 && line[0] == '*') {
-		trace_event_explain(&ev, _("“*” cancels the authentication; the server answers 501."),
-				    "RFC 4954 §4");
+		trace_event_explain(&ev,
+		                    _("“*” cancels the authentication; the server answers 501."),
+		                    "RFC 4954 §4");
 		trace_conn_emit(s->conn, &ev);
 		return;
 	}
 	g_autofree char *decoded = decode_sasl(s->sasl, s->sasl_prompt, (const char *)line, len);
 	ev.decoded = decoded;
 	trace_event_explain(&ev,
-			    _("The client's answer to the server's challenge, in base64 "
-			      "(decoded beside)."),
-			    "RFC 4954 §4");
+	                    _("The client's answer to the server's challenge, in base64 "
+	                      "(decoded beside)."),
+	                    "RFC 4954 §4");
 	if (s->sasl == SASL_PLAIN || s->sasl == SASL_LOGIN)
 		trace_event_explain(&ev, auth_warning(), auth_warning_rfc);
 	trace_conn_emit(s->conn, &ev);
@@ -250,18 +251,18 @@ end_of_message(Smtp *s, const guint8 *line, gsize len)
 	ev.name = "end-of-data";
 	ev.size = (gint64)s->msg_wire;
 	g_autofree char *text =
-		s->stuffed > 0 ? g_strdup_printf(_("dot-stuffed lines: %u"), s->stuffed) : NULL;
+	    s->stuffed > 0 ? g_strdup_printf(_("dot-stuffed lines: %u"), s->stuffed) : NULL;
 	ev.text = text;
 	trace_event_explain(&ev,
-			    _("A line holding only a dot ends the message; size counts the "
-			      "message after removing the dot-stuffing."),
-			    "RFC 5321 §4.1.1.4");
+	                    _("A line holding only a dot ends the message; size counts the "
+	                      "message after removing the dot-stuffing."),
+	                    "RFC 5321 §4.1.1.4");
 	trace_conn_emit(s->conn, &ev);
 	if (s->msg_damaged)
 		trace_conn_note(s->conn, TRACE_DIR_C2S, "message-damaged",
-				_("Part of this message was missing from the capture: its "
-				  "decoding above is incomplete."),
-				NULL);
+		                _("Part of this message was missing from the capture: its "
+		                  "decoding above is incomplete."),
+		                NULL);
 	g_byte_array_set_size(s->msg, 0);
 	s->msg_wire = 0;
 	s->stuffed = 0;
@@ -290,9 +291,9 @@ client_data(Smtp *s, const guint8 *line, gsize len, gsize eol)
 		g_autofree char *value = g_strndup(data, dlen);
 		ev.value = value;
 		trace_event_explain(&ev,
-				    _("This line of the message begins with a dot, so the client "
-				      "doubled it; the server removes the first dot (value)."),
-				    "RFC 5321 §4.5.2");
+		                    _("This line of the message begins with a dot, so the client "
+		                      "doubled it; the server removes the first dot (value)."),
+		                    "RFC 5321 §4.5.2");
 		trace_conn_emit(s->conn, &ev);
 	}
 	trace_conn_message_append(s->conn, s->msg, &s->msg_wire, (const guint8 *)data, dlen);
@@ -373,10 +374,10 @@ infer(Smtp *s, const Pending *p, guint code)
 			ev.dir = TRACE_DIR_S2C;
 			ev.name = "starttls";
 			trace_event_explain(&ev,
-					    _("The server agreed: the TLS handshake starts now and "
-					      "everything after it is encrypted. The client must "
-					      "forget what it knew and send EHLO again."),
-					    "RFC 3207 §4.2");
+			                    _("The server agreed: the TLS handshake starts now and "
+			                      "everything after it is encrypted. The client must "
+			                      "forget what it knew and send EHLO again."),
+			                    "RFC 3207 §4.2");
 			trace_conn_emit(s->conn, &ev);
 			s->state = SMTP_STATE_GREETED;
 			trace_conn_start_tls(s->conn);
@@ -397,9 +398,9 @@ server_line(Smtp *s, const guint8 *line, gsize len)
 		ev.kind = TRACE_KIND_NOTE;
 		ev.name = "not-a-reply";
 		trace_event_explain(&ev,
-				    _("Not an SMTP reply line (three digits, then a space or a "
-				      "hyphen): the server or the capture is out of step."),
-				    "RFC 5321 §4.2");
+		                    _("Not an SMTP reply line (three digits, then a space or a "
+		                      "hyphen): the server or the capture is out of step."),
+		                    "RFC 5321 §4.2");
 		trace_conn_emit(s->conn, &ev);
 		return;
 	}
@@ -409,7 +410,7 @@ server_line(Smtp *s, const guint8 *line, gsize len)
 	char enhanced[32] = "";
 	if (r.has_enhanced) {
 		g_snprintf(enhanced, sizeof enhanced, "%u.%u.%u", r.enh_class, r.enh_subject,
-			   r.enh_detail);
+		           r.enh_detail);
 		ev.enhanced = enhanced;
 	}
 	g_autofree char *text = g_strndup(r.text, r.text_len);
@@ -431,14 +432,14 @@ server_line(Smtp *s, const guint8 *line, gsize len)
 			trace_event_explain(&ev, _(x->explain), x->rfc);
 		else
 			trace_event_explain(&ev,
-					    _("An extension keyword facteur does not know; the "
-					      "client ignores what it does not understand."),
-					    "RFC 5321 §4.1.1.1");
+			                    _("An extension keyword facteur does not know; the "
+			                      "client ignores what it does not understand."),
+			                    "RFC 5321 §4.1.1.1");
 	}
 	if (greeting && first)
 		trace_event_explain(&ev,
-				    _("The server speaks first: this greeting opens the session."),
-				    "RFC 5321 §3.1");
+		                    _("The server speaks first: this greeting opens the session."),
+		                    "RFC 5321 §3.1");
 	g_autofree char *decoded = NULL;
 	if (r.code == 334 && p != NULL && p->cmd == SMTP_CMD_AUTH) {
 		decoded = smtp_auth_decode_text(r.text, r.text_len);
@@ -495,9 +496,9 @@ smtp_line(gpointer self, TraceDir dir, const guint8 *line, gsize len, gsize eol)
 			client_command(s, line, len);
 		else
 			trace_conn_note(s->conn, TRACE_DIR_C2S, "line-too-long",
-					_("A command line far longer than SMTP allows (512 "
-					  "octets): it is not decoded."),
-					"RFC 5321 §4.5.3.1.4");
+			                _("A command line far longer than SMTP allows (512 "
+			                  "octets): it is not decoded."),
+			                "RFC 5321 §4.5.3.1.4");
 		break;
 	}
 }
@@ -523,14 +524,31 @@ smtp_octets(gpointer self, TraceDir dir, const guint8 *data, gsize len, guint64 
 	ev.size = (gint64)s->chunk_wire;
 	s->chunk_wire = 0;
 	trace_event_explain(&ev,
-			    _("BDAT data: exactly the announced number of octets, with no "
-			      "dot-stuffing and no end line; a lone dot here is just data."),
-			    "RFC 3030 §2");
+	                    _("BDAT data: exactly the announced number of octets, with no "
+	                      "dot-stuffing and no end line; a lone dot here is just data."),
+	                    "RFC 3030 §2");
 	if (p != NULL)
 		ev.pair = p->event;
 	trace_conn_emit(s->conn, &ev);
 	if (p != NULL && p->cmd == SMTP_CMD_BDAT && p->bdat_last)
 		trace_conn_message_decode(s->conn, TRACE_DIR_C2S, s->msg, s->msg_wire, FALSE);
+}
+
+static gboolean
+smtp_line_start(gpointer self, TraceDir dir, const guint8 *data, gsize len)
+{
+	Smtp *s = self;
+	if (dir == TRACE_DIR_S2C)
+		return len >= 4 && g_ascii_isdigit(data[0]) && g_ascii_isdigit(data[1]) &&
+		       g_ascii_isdigit(data[2]) &&
+		       (data[3] == ' ' || data[3] == '-' || data[3] == '\r');
+	if (s->mode != CLIENT_COMMANDS)
+		return FALSE;
+	gsize n = 0;
+	while (n < len && g_ascii_isalpha(data[n]))
+		n++;
+	return n < len && (data[n] == ' ' || data[n] == '\r') &&
+	       smtp_command_lookup((const char *)data, n) != NULL;
 }
 
 static void
@@ -556,9 +574,9 @@ smtp_close(gpointer self)
 	if (s->mode == CLIENT_DATA || s->mode == CLIENT_BDAT) {
 		trace_conn_message_decode(s->conn, TRACE_DIR_C2S, s->msg, s->msg_wire, FALSE);
 		trace_conn_note(s->conn, TRACE_DIR_C2S, "message-unfinished",
-				_("The connection ended in the middle of a message: the server "
-				  "must not deliver it."),
-				"RFC 5321 §4.1.1.4");
+		                _("The connection ended in the middle of a message: the server "
+		                  "must not deliver it."),
+		                "RFC 5321 §4.1.1.4");
 	}
 	for (GList *l = s->pending.head; l != NULL; l = l->next) {
 		Pending *p = l->data;
@@ -573,11 +591,12 @@ smtp_close(gpointer self)
 }
 
 const TraceDecoderClass trace_smtp_decoder = {
-	.proto = TRACE_PROTO_SMTP,
-	.new = smtp_new,
-	.free = smtp_free,
-	.line = smtp_line,
-	.octets = smtp_octets,
-	.gap = smtp_gap,
-	.close = smtp_close,
+    .proto = TRACE_PROTO_SMTP,
+    .new = smtp_new,
+    .free = smtp_free,
+    .line = smtp_line,
+    .octets = smtp_octets,
+    .line_start = smtp_line_start,
+    .gap = smtp_gap,
+    .close = smtp_close,
 };

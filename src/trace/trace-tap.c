@@ -20,7 +20,7 @@ lookup(Tracer *tracer, guint64 conn_id)
 
 void
 trace_tap_open(Tracer *tracer, guint64 conn_id, GInetSocketAddress *client,
-	       GInetSocketAddress *server, gint64 time_us)
+               GInetSocketAddress *server, gint64 time_us)
 {
 	if (tracer_tap_ignored(tracer) || client == NULL || server == NULL)
 		return;
@@ -33,17 +33,16 @@ trace_tap_open(Tracer *tracer, guint64 conn_id, GInetSocketAddress *client,
 	format_addr(client, c);
 	format_addr(server, s);
 	gboolean tls = FALSE;
-	TraceProto proto =
-		tracer_port_proto(tracer, g_inet_socket_address_get_port(server), &tls);
+	TraceProto proto = tracer_port_proto(tracer, g_inet_socket_address_get_port(server), &tls);
 	TraceConn *conn = trace_conn_new(tracer, tracer_next_conn_number(tracer), c, s, proto, tls,
-					 time_us, "tap");
+	                                 time_us, "tap");
 	g_hash_table_insert(tracer_tap_conns(tracer), g_memdup2(&conn_id, sizeof conn_id), conn);
 }
 
 void
 trace_tap_data(Tracer *tracer, guint64 conn_id, GInetSocketAddress *client,
-	       GInetSocketAddress *server, TraceDir dir, const guint8 *data, gsize len,
-	       gint64 time_us)
+               GInetSocketAddress *server, TraceDir dir, const guint8 *data, gsize len,
+               gint64 time_us)
 {
 	if (tracer_tap_ignored(tracer))
 		return;

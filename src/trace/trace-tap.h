@@ -10,11 +10,11 @@
 
 /* A connection was accepted. conn_id is unique among the tap's connections. */
 void trace_tap_open(Tracer *tracer, guint64 conn_id, GInetSocketAddress *client,
-		    GInetSocketAddress *server, gint64 time_us);
+                    GInetSocketAddress *server, gint64 time_us);
 /* Octets in direction dir. client and server may be NULL when trace_tap_open()
  * was called for this id; otherwise they open the connection first. */
 void trace_tap_data(Tracer *tracer, guint64 conn_id, GInetSocketAddress *client,
-		    GInetSocketAddress *server, TraceDir dir, const guint8 *data, gsize len,
-		    gint64 time_us);
+                    GInetSocketAddress *server, TraceDir dir, const guint8 *data, gsize len,
+                    gint64 time_us);
 /* The connection is gone. */
 void trace_tap_close(Tracer *tracer, guint64 conn_id, gint64 time_us);

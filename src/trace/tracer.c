@@ -56,16 +56,15 @@ struct _Tracer {
 	guint notes_per_kind[8];
 };
 
-#define PORT_TLS 0x80
+#define PORT_TLS           0x80
 #define MAX_NOTES_PER_KIND 20
 #define MAX_BUFFERED_TOTAL (16u * 1024 * 1024)
 
 static const TracePort builtin_ports[] = {
-	{ 25, TRACE_PROTO_SMTP, FALSE },   { 587, TRACE_PROTO_SMTP, FALSE },
-	{ 465, TRACE_PROTO_SMTP, TRUE },   { 2525, TRACE_PROTO_SMTP, FALSE },
-	{ 110, TRACE_PROTO_POP3, FALSE },  { 995, TRACE_PROTO_POP3, TRUE },
-	{ 2110, TRACE_PROTO_POP3, FALSE }, { 143, TRACE_PROTO_IMAP, FALSE },
-	{ 993, TRACE_PROTO_IMAP, TRUE },   { 2143, TRACE_PROTO_IMAP, FALSE },
+    {25, TRACE_PROTO_SMTP, FALSE},   {587, TRACE_PROTO_SMTP, FALSE}, {465, TRACE_PROTO_SMTP, TRUE},
+    {2525, TRACE_PROTO_SMTP, FALSE}, {110, TRACE_PROTO_POP3, FALSE}, {995, TRACE_PROTO_POP3, TRUE},
+    {2110, TRACE_PROTO_POP3, FALSE}, {143, TRACE_PROTO_IMAP, FALSE}, {993, TRACE_PROTO_IMAP, TRUE},
+    {2143, TRACE_PROTO_IMAP, FALSE},
 };
 
 static guint
@@ -95,7 +94,8 @@ tracer_new(void)
 	t->extra_ports = g_array_new(FALSE, FALSE, sizeof(guint16));
 	for (gsize i = 0; i < G_N_ELEMENTS(builtin_ports); i++)
 		t->ports[builtin_ports[i].port] =
-			(guint8)(builtin_ports[i].proto | (builtin_ports[i].implicit_tls ? PORT_TLS : 0));
+		    (guint8)(builtin_ports[i].proto |
+		             (builtin_ports[i].implicit_tls ? PORT_TLS : 0));
 	t->limits.idle_timeout_s = 600;
 	t->limits.max_connections = 1024;
 	t->limits.max_out_of_order = 256 * 1024;
@@ -155,10 +155,10 @@ tracer_parse_port(Tracer *tracer, const char *spec, GError **error)
 		const char *name;
 		TraceProto proto;
 	} names[] = {
-		{ "smtp", TRACE_PROTO_SMTP },
-		{ "pop3", TRACE_PROTO_POP3 },
-		{ "pop", TRACE_PROTO_POP3 },
-		{ "imap", TRACE_PROTO_IMAP },
+	    {"smtp", TRACE_PROTO_SMTP},
+	    {"pop3", TRACE_PROTO_POP3},
+	    {"pop", TRACE_PROTO_POP3},
+	    {"imap", TRACE_PROTO_IMAP},
 	};
 	const char *eq = strchr(spec, '=');
 	guint64 port = 0;
@@ -173,8 +173,8 @@ tracer_parse_port(Tracer *tracer, const char *spec, GError **error)
 		}
 	}
 	g_set_error(error, G_OPTION_ERROR, G_OPTION_ERROR_BAD_VALUE,
-		    _("“%s” is not PROTO=PORT (smtp, pop3 or imap, and a port from 1 to 65535)."),
-		    spec);
+	            _("“%s” is not PROTO=PORT (smtp, pop3 or imap, and a port from 1 to 65535)."),
+	            spec);
 	return FALSE;
 }
 
@@ -281,7 +281,7 @@ flow_gap(gpointer user_data, guint64 len)
 	trace_conn_gap(side->flow->conn, side->dir, len, side->flow->tracer->now);
 }
 
-static const TraceReasmFuncs flow_funcs = { flow_data, flow_gap };
+static const TraceReasmFuncs flow_funcs = {flow_data, flow_gap};
 
 static void
 flow_close(Tracer *tracer, Flow *flow, const char *why)
@@ -340,9 +340,9 @@ flow_new(Tracer *tracer, const FlowKey *key, const TracePacket *pkt)
 	flow->client_port = client_is_src ? pkt->sport : pkt->dport;
 	char client[TRACE_PACKET_ADDR_LEN], server[TRACE_PACKET_ADDR_LEN];
 	trace_packet_format_addr(pkt->family, client_is_src ? pkt->src : pkt->dst,
-				 client_is_src ? pkt->sport : pkt->dport, client);
+	                         client_is_src ? pkt->sport : pkt->dport, client);
 	trace_packet_format_addr(pkt->family, client_is_src ? pkt->dst : pkt->src,
-				 client_is_src ? pkt->dport : pkt->sport, server);
+	                         client_is_src ? pkt->dport : pkt->sport, server);
 	guint16 server_port = client_is_src ? pkt->dport : pkt->sport;
 	gboolean tls = FALSE;
 	TraceProto proto = tracer_port_proto(tracer, server_port, &tls);
@@ -350,20 +350,20 @@ flow_new(Tracer *tracer, const FlowKey *key, const TracePacket *pkt)
 	for (int d = 0; d < 2; d++) {
 		flow->sides[d].flow = flow;
 		flow->sides[d].dir = (TraceDir)d;
-		flow->reasm[d] = trace_reasm_new(&flow_funcs, &flow->sides[d],
-						 tracer->limits.max_out_of_order);
+		flow->reasm[d] =
+		    trace_reasm_new(&flow_funcs, &flow->sides[d], tracer->limits.max_out_of_order);
 	}
 	flow->link.data = flow;
 	g_queue_push_tail_link(&tracer->lru, &flow->link);
 	g_hash_table_insert(tracer->flows, &flow->key, flow);
 	flow->conn = trace_conn_new(tracer, tracer_next_conn_number(tracer), client, server, proto,
-				    tls, tracer->now, how);
+	                            tls, tracer->now, how);
 	if (!(pkt->flags & TRACE_TCP_SYN))
 		trace_conn_note(flow->conn, TRACE_DIR_C2S, "mid-stream",
-				_("The capture starts in the middle of this connection: its "
-				  "beginning (and the protocol state) is unknown, decoding starts "
-				  "at the first whole line."),
-				NULL);
+		                _("The capture starts in the middle of this connection: its "
+		                  "beginning (and the protocol state) is unknown, decoding starts "
+		                  "at the first whole line."),
+		                NULL);
 	return flow;
 }
 
@@ -373,20 +373,18 @@ packet_note(Tracer *tracer, TracePacketResult r, const char *why)
 	if (r >= G_N_ELEMENTS(tracer->notes_per_kind) ||
 	    tracer->notes_per_kind[r]++ >= MAX_NOTES_PER_KIND)
 		return;
-	const char *name = r == TRACE_PACKET_FRAGMENT   ? "fragment"
-			   : r == TRACE_PACKET_TRUNCATED ? "truncated-packet"
-			   : r == TRACE_PACKET_LINKTYPE  ? "link-type"
-							 : "malformed-packet";
-	g_autofree char *text =
-		g_strdup_printf(_("Packet skipped: %s."), why != NULL ? why : name);
+	const char *name = r == TRACE_PACKET_FRAGMENT    ? "fragment"
+	                   : r == TRACE_PACKET_TRUNCATED ? "truncated-packet"
+	                   : r == TRACE_PACKET_LINKTYPE  ? "link-type"
+	                                                 : "malformed-packet";
+	g_autofree char *text = g_strdup_printf(_("Packet skipped: %s."), why != NULL ? why : name);
 	tracer_note(tracer, tracer->now, name, text);
 }
 
 static void
-packet_event(Flow *flow, TraceDir dir, const TracePacket *pkt,
-	     TraceReasmResult r)
+packet_event(Flow *flow, TraceDir dir, const TracePacket *pkt, TraceReasmResult r)
 {
-	static const char *const flag_names[] = { "FIN", "SYN", "RST", "PSH", "ACK" };
+	static const char *const flag_names[] = {"FIN", "SYN", "RST", "PSH", "ACK"};
 	GString *s = g_string_new(NULL);
 	for (int i = 0; i < 5; i++)
 		if (pkt->flags & (1 << i)) {
@@ -431,7 +429,7 @@ expire_idle(Tracer *tracer)
 
 void
 tracer_feed_frame(Tracer *tracer, int linktype, gint64 ts_us, const guint8 *frame, gsize caplen,
-		  gsize wire_len)
+                  gsize wire_len)
 {
 	(void)wire_len; /* the IP lengths say what is missing, more precisely */
 	tracer->now = ts_us;
@@ -467,9 +465,9 @@ tracer_feed_frame(Tracer *tracer, int linktype, gint64 ts_us, const guint8 *fram
 	g_queue_push_tail_link(&tracer->lru, &flow->link);
 
 	TraceDir dir = (pkt.sport == flow->client_port &&
-			memcmp(pkt.src, flow->client_addr, pkt.family == 6 ? 16 : 4) == 0)
-			       ? TRACE_DIR_C2S
-			       : TRACE_DIR_S2C;
+	                memcmp(pkt.src, flow->client_addr, pkt.family == 6 ? 16 : 4) == 0)
+	                   ? TRACE_DIR_C2S
+	                   : TRACE_DIR_S2C;
 	TraceReasm *rs = flow->reasm[dir];
 	guint32 seq = pkt.seq;
 	if (syn_only) {
@@ -480,13 +478,14 @@ tracer_feed_frame(Tracer *tracer, int linktype, gint64 ts_us, const guint8 *fram
 		trace_reasm_syn(rs, pkt.seq);
 		seq++;
 	}
-	TraceReasmResult rr = trace_reasm_segment(rs, seq, pkt.payload, pkt.payload_len);
 	if (tracer->packet_events)
-		packet_event(flow, dir, &pkt, rr);
+		packet_event(flow, dir, &pkt, trace_reasm_classify(rs, seq, pkt.payload_len));
+	TraceReasmResult rr = trace_reasm_segment(rs, seq, pkt.payload, pkt.payload_len);
 	if (pkt.payload_missing > 0) {
 		if (rr == TRACE_REASM_IN_ORDER || rr == TRACE_REASM_OVERLAP)
 			trace_reasm_skip(rs, pkt.payload_missing);
-		packet_note(tracer, TRACE_PACKET_TRUNCATED, "frame cut by the capture's snap length");
+		packet_note(tracer, TRACE_PACKET_TRUNCATED,
+		            "frame cut by the capture's snap length");
 	}
 	if (pkt.flags & TRACE_TCP_ACK)
 		trace_reasm_ack(flow->reasm[!dir], pkt.ack);
@@ -494,7 +493,8 @@ tracer_feed_frame(Tracer *tracer, int linktype, gint64 ts_us, const guint8 *fram
 		trace_reasm_fin(rs, seq + (guint32)pkt.payload_len + (guint32)pkt.payload_missing);
 
 	/* Bounded memory across connections. */
-	gsize buffered = trace_reasm_buffered(flow->reasm[0]) + trace_reasm_buffered(flow->reasm[1]);
+	gsize buffered =
+	    trace_reasm_buffered(flow->reasm[0]) + trace_reasm_buffered(flow->reasm[1]);
 	tracer->buffered_total = tracer->buffered_total - flow->buffered + buffered;
 	flow->buffered = buffered;
 	if (tracer->buffered_total > MAX_BUFFERED_TOTAL) {

@@ -16,9 +16,9 @@ typedef struct {
 } TracePort;
 
 typedef struct {
-	guint idle_timeout_s;      /* capture time without a packet before a connection is closed */
-	guint max_connections;     /* open at once; the oldest idle one goes beyond */
-	gsize max_out_of_order;    /* octets waiting per direction before a hole is a gap */
+	guint idle_timeout_s;   /* capture time without a packet before a connection is closed */
+	guint max_connections;  /* open at once; the oldest idle one goes beyond */
+	gsize max_out_of_order; /* octets waiting per direction before a hole is a gap */
 	TraceConnLimits conn;
 } TracerLimits;
 
@@ -43,7 +43,7 @@ TracerLimits *tracer_limits(Tracer *tracer);
 /* One captured frame of link type linktype (a DLT_ value). wire_len is the
  * frame's length on the wire (larger than caplen when the snap length cut it). */
 void tracer_feed_frame(Tracer *tracer, int linktype, gint64 ts_us, const guint8 *frame,
-		       gsize caplen, gsize wire_len);
+                       gsize caplen, gsize wire_len);
 /* End of input: every connection still open is ended ("end of capture"). */
 void tracer_finish(Tracer *tracer, gint64 ts_us);
 /* A note about the input itself (a corrupt file), not tied to a connection. */
