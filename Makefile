@@ -13,7 +13,7 @@ PKG_LIBS   := $(shell pkg-config --libs $(PKGS) 2>/dev/null)
 
 CFLAGS  ?= -O2 -g
 override CFLAGS += -std=c17 -Wall -Wextra -Werror -D_GNU_SOURCE \
-           -DFACTEUR_VERSION='"$(VERSION)"' -Isrc $(PKG_CFLAGS) $(EXTRA_CFLAGS)
+           -DFACTEUR_VERSION='"$(VERSION)"' -Isrc -Itests/helpers $(PKG_CFLAGS) $(EXTRA_CFLAGS)
 LDLIBS  += $(PKG_LIBS) -lm
 LDFLAGS += $(EXTRA_LDFLAGS)
 
@@ -60,6 +60,8 @@ tests: all $(TESTS)
 deps:
 	@tools/deps.sh
 
+# Until the TUI opens on the demo data, `make run` starts the servers.
+RUN_ARGS ?= serve
 run: deps
 	@$(MAKE) --no-print-directory all
 	$(BUILD)/facteur $(RUN_ARGS)

@@ -56,5 +56,7 @@ main(int argc, char **argv)
 				_("facteur: unknown command “%s”; see “facteur --help”.\n"), name);
 		return FACTEUR_EXIT_USAGE;
 	}
+	g_autofree char *prgname = g_strdup_printf("facteur %s", cmd->name);
+	g_set_prgname(prgname);
 	return cmd->run(argc - 1, argv + 1);
 }

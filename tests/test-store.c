@@ -19,9 +19,9 @@ typedef struct {
 } Fixture;
 
 static const char *msg1 = "From: Alice <alice@example.org>\r\nTo: bob@example.org\r\n"
-			  "Subject: Bonjour\r\n\r\nPremier message.\r\n";
+                          "Subject: Bonjour\r\n\r\nPremier message.\r\n";
 static const char *msg2 = "From: Bob <bob@example.org>\r\nTo: alice@example.org\r\n"
-			  "Subject: Re: Bonjour\r\n\r\nDeuxieme message.\r\n";
+                          "Subject: Re: Bonjour\r\n\r\nDeuxieme message.\r\n";
 
 static void
 setup(Fixture *f, gconstpointer data)
@@ -201,7 +201,7 @@ test_streaming_delivery_and_limit(Fixture *f, gconstpointer data)
 {
 	(void)data;
 	store_free(f->store);
-	StoreOptions opts = { .limits = { .max_message_size = 100 } };
+	StoreOptions opts = {.limits = {.max_message_size = 100}};
 	g_autoptr(GError) error = NULL;
 	f->store = store_open(f->dir, &opts, &error);
 	g_assert_no_error(error);
@@ -238,7 +238,7 @@ test_half_written_never_listed(Fixture *f, gconstpointer data)
 	g_autoptr(StoreMailbox) mb = store_mailbox_open(f->store, "alice", "INBOX", &error);
 	/* What a crashed writer leaves: a partial file in tmp/. */
 	g_autofree char *partial =
-		g_build_filename(store_mailbox_path(mb), "tmp", "1.M1P1Q1.crashed", NULL);
+	    g_build_filename(store_mailbox_path(mb), "tmp", "1.M1P1Q1.crashed", NULL);
 	g_assert_true(g_file_set_contents(partial, "From: half", -1, NULL));
 	g_assert_true(store_mailbox_sync(mb, &error));
 	g_assert_cmpuint(store_mailbox_count(mb), ==, 0);
@@ -271,7 +271,7 @@ test_sigkill_during_delivery(Fixture *f, gconstpointer data)
 				StoreDelivery *d = store_delivery_begin(mb, NULL);
 				for (gsize off = 0; d != NULL && off < size; off += 65536)
 					store_delivery_write(d, body + off, MIN(65536, size - off),
-							     NULL);
+					                     NULL);
 				if (d != NULL)
 					store_delivery_commit(d, 0, -1, NULL, NULL);
 				store_delivery_free(d);
@@ -321,8 +321,8 @@ test_flags_expunge_sync(Fixture *f, gconstpointer data)
 	deliver(mb, msg1, 0);
 	g_assert_true(store_message_set_flags(mb, 2, STORE_FLAG_DELETED | STORE_FLAG_SEEN, &error));
 	g_assert_cmpuint(store_mailbox_find(mb, 2, NULL)->flags, ==,
-			 STORE_FLAG_DELETED | STORE_FLAG_SEEN);
-	guint32 gone[] = { 2 };
+	                 STORE_FLAG_DELETED | STORE_FLAG_SEEN);
+	guint32 gone[] = {2};
 	g_assert_true(store_mailbox_expunge(mb, gone, 1, &error));
 	g_assert_cmpuint(store_mailbox_count(mb), ==, 2);
 	g_assert_null(store_mailbox_find(mb, 2, NULL));
@@ -330,8 +330,8 @@ test_flags_expunge_sync(Fixture *f, gconstpointer data)
 
 	/* Another program drops a message into new/ and removes one: sync sees both,
 	 * UIDs are never reused. */
-	g_autofree char *extra = g_build_filename(store_mailbox_path(mb), "new",
-						  "1800000000.M1P1Q1.othertool", NULL);
+	g_autofree char *extra =
+	    g_build_filename(store_mailbox_path(mb), "new", "1800000000.M1P1Q1.othertool", NULL);
 	g_assert_true(g_file_set_contents(extra, msg2, -1, NULL));
 	g_autofree char *newdir = g_build_filename(store_mailbox_path(mb), "new", NULL);
 	g_autofree char *curdir = g_build_filename(store_mailbox_path(mb), "cur", NULL);
@@ -413,12 +413,12 @@ test_notifications(Fixture *f, gconstpointer data)
 	store_mailbox_unref(in);
 	store_pop3_close(p);
 	g_autofree char *want = g_strdup_printf(
-		"%d:alice:Projets:0;%d:alice:Projets:1;%d:alice:Projets:1;%d:alice:Projets:1;"
-		"%d:alice:Projets:0;%d:alice:Archives:0;%d:alice:Archives:0;%d:alice:INBOX:0;"
-		"%d:alice:INBOX:0;",
-		STORE_CHANGE_MAILBOX_CREATED, STORE_CHANGE_MESSAGE_NEW, STORE_CHANGE_FLAGS,
-		STORE_CHANGE_EXPUNGE, STORE_CHANGE_MAILBOX_RENAMED, STORE_CHANGE_MAILBOX_RECREATED,
-		STORE_CHANGE_MAILBOX_DELETED, STORE_CHANGE_POP3_OPENED, STORE_CHANGE_POP3_CLOSED);
+	    "%d:alice:Projets:0;%d:alice:Projets:1;%d:alice:Projets:1;%d:alice:Projets:1;"
+	    "%d:alice:Projets:0;%d:alice:Archives:0;%d:alice:Archives:0;%d:alice:INBOX:0;"
+	    "%d:alice:INBOX:0;",
+	    STORE_CHANGE_MAILBOX_CREATED, STORE_CHANGE_MESSAGE_NEW, STORE_CHANGE_FLAGS,
+	    STORE_CHANGE_EXPUNGE, STORE_CHANGE_MAILBOX_RENAMED, STORE_CHANGE_MAILBOX_RECREATED,
+	    STORE_CHANGE_MAILBOX_DELETED, STORE_CHANGE_POP3_OPENED, STORE_CHANGE_POP3_CLOSED);
 	g_assert_cmpstr(log->str, ==, want);
 	store_unwatch(f->store, id);
 	g_assert_true(store_mailbox_create(f->store, "alice", "Autre", &error));
@@ -445,7 +445,7 @@ static void
 test_unwatch_during_emit(Fixture *f, gconstpointer data)
 {
 	(void)data;
-	SelfRemover a = { .store = f->store }, b = { .store = f->store };
+	SelfRemover a = {.store = f->store}, b = {.store = f->store};
 	a.id = store_watch(f->store, remove_self, &a);
 	b.id = store_watch(f->store, remove_self, &b);
 	g_autoptr(GError) error = NULL;
@@ -524,8 +524,23 @@ test_traversal_refused(Fixture *f, gconstpointer data)
 	g_autoptr(GString) before = g_string_new(NULL);
 	snapshot(parent, before);
 	static const char *const bad[] = {
-		"../evil", "/etc", "a/b", "..", ".", ".hidden", "a..b", "a.", "tab\there",
-		"x/../../y", "\\evil", "INBOX.sub", "*", "%", "bad\xff" "utf8", "",
+	    "../evil",
+	    "/etc",
+	    "a/b",
+	    "..",
+	    ".",
+	    ".hidden",
+	    "a..b",
+	    "a.",
+	    "tab\there",
+	    "x/../../y",
+	    "\\evil",
+	    "INBOX.sub",
+	    "*",
+	    "%",
+	    "bad\xff"
+	    "utf8",
+	    "",
 	};
 	for (gsize i = 0; i < G_N_ELEMENTS(bad); i++) {
 		g_autoptr(GError) error = NULL;
@@ -534,7 +549,7 @@ test_traversal_refused(Fixture *f, gconstpointer data)
 		g_assert_null(store_mailbox_open(f->store, "alice", bad[i], NULL));
 		g_assert_false(store_mailbox_rename(f->store, "alice", "INBOX", bad[i], NULL));
 	}
-	static const char *const bad_users[] = { "../alice", "/root", "alice/..", ".", "", "a b" };
+	static const char *const bad_users[] = {"../alice", "/root", "alice/..", ".", "", "a b"};
 	for (gsize i = 0; i < G_N_ELEMENTS(bad_users); i++) {
 		g_autoptr(GError) error = NULL;
 		g_assert_false(store_user_add(f->store, bad_users[i], "x", &error));
@@ -627,11 +642,12 @@ tree(const char *root, const char *rel, GString *out)
 		} else {
 			g_autofree char *text = NULL;
 			g_assert_true(g_file_get_contents(full, &text, NULL, NULL));
-			g_autofree char *sum = g_compute_checksum_for_string(G_CHECKSUM_SHA256, text, -1);
+			g_autofree char *sum =
+			    g_compute_checksum_for_string(G_CHECKSUM_SHA256, text, -1);
 			/* A message's mtime is its internal date: deterministic too. */
 			gboolean message = strstr(sub, "/cur/") || strstr(sub, "/new/");
 			g_string_append_printf(out, "%s %ld %s\n", sub,
-					       message ? (long)st.st_mtime : 0L, sum);
+			                       message ? (long)st.st_mtime : 0L, sum);
 		}
 	}
 }
@@ -640,20 +656,21 @@ static void
 test_deterministic_trees(void)
 {
 	g_autofree char *fixture =
-		g_build_filename(g_getenv("FACTEUR_TOP") ? g_getenv("FACTEUR_TOP") : ".", "tests",
-				 "fixtures", "demo", NULL);
+	    g_build_filename(g_getenv("FACTEUR_TOP") ? g_getenv("FACTEUR_TOP") : ".", "tests",
+	                     "fixtures", "demo", NULL);
 	GString *trees[2];
 	for (int i = 0; i < 2; i++) {
 		facteur_clock_set_deterministic(FACTEUR_CLOCK_DETERMINISTIC_START);
 		g_autofree char *dir = g_dir_make_tmp("facteur-det-XXXXXX", NULL);
-		StoreOptions opts = { .demo_dir = fixture };
+		StoreOptions opts = {.demo_dir = fixture};
 		g_autoptr(GError) error = NULL;
 		Store *s = store_open(dir, &opts, &error);
 		g_assert_no_error(error);
 		StoreMailbox *mb = store_mailbox_open(s, "alice", "INBOX", &error);
 		g_assert_nonnull(mb);
 		g_assert_cmpuint(store_mailbox_count(mb), ==, 2);
-		g_assert_cmpuint(store_mailbox_uidvalidity(mb), ==, FACTEUR_CLOCK_DETERMINISTIC_START);
+		g_assert_cmpuint(store_mailbox_uidvalidity(mb), ==,
+		                 FACTEUR_CLOCK_DETERMINISTIC_START);
 		deliver(mb, msg1, 0);
 		store_mailbox_unref(mb);
 		store_free(s);
@@ -671,16 +688,15 @@ test_deterministic_trees(void)
 static void
 test_demo_data(void)
 {
-	g_autofree char *demo =
-		g_build_filename(g_getenv("FACTEUR_TOP") ? g_getenv("FACTEUR_TOP") : ".",
-				 "scenarios", "mail", NULL);
+	g_autofree char *demo = g_build_filename(
+	    g_getenv("FACTEUR_TOP") ? g_getenv("FACTEUR_TOP") : ".", "scenarios", "mail", NULL);
 	g_autofree char *conf = g_build_filename(demo, "demo.conf", NULL);
 	if (!g_file_test(conf, G_FILE_TEST_EXISTS)) {
 		g_test_skip("scenarios/mail/demo.conf is not there");
 		return;
 	}
 	g_autofree char *dir = g_dir_make_tmp("facteur-demo-XXXXXX", NULL);
-	StoreOptions opts = { .demo_dir = demo };
+	StoreOptions opts = {.demo_dir = demo};
 	g_autoptr(GError) error = NULL;
 	Store *s = store_open(dir, &opts, &error);
 	g_assert_no_error(error);

@@ -5,11 +5,11 @@
 #include <stdio.h>
 #include <string.h>
 
-
+extern const FacteurCommand facteur_cmd_serve;
 
 const FacteurCommand *const facteur_commands[] = {
-
-	NULL,
+    &facteur_cmd_serve,
+    NULL,
 };
 
 const FacteurCommand *
@@ -25,9 +25,9 @@ facteur_command_find(const char *name)
 static char *opt_lang;
 
 static const GOptionEntry lang_entries[] = {
-	{ "lang", 0, 0, G_OPTION_ARG_STRING, &opt_lang,
-	  N_("Language of the interface and explanations (fr or en)"), "LANG" },
-	G_OPTION_ENTRY_NULL,
+    {"lang", 0, 0, G_OPTION_ARG_STRING, &opt_lang,
+     N_("Language of the interface and explanations (fr or en)"), "LANG"},
+    G_OPTION_ENTRY_NULL,
 };
 
 GOptionContext *
@@ -37,7 +37,7 @@ facteur_cmd_context(const char *params, const FacteurCommand *cmd)
 	g_option_context_set_translation_domain(ctx, "facteur");
 	g_option_context_set_summary(ctx, _(cmd->summary));
 	g_option_context_set_description(
-		ctx, _("Exit status: 0 success, 1 failure, 2 bad command line or bad input file."));
+	    ctx, _("Exit status: 0 success, 1 failure, 2 bad command line or bad input file."));
 	g_option_context_add_main_entries(ctx, lang_entries, "facteur");
 	return ctx;
 }
@@ -49,12 +49,12 @@ facteur_cmd_parse(GOptionContext *ctx, int *argc, char ***argv)
 	const char *name = (*argv)[0];
 
 	if (!g_option_context_parse(ctx, argc, argv, &error)) {
-		facteur_cmd_usage_error(name, "%s", error->message);
+		facteur_cmd_usage_error(name, _("%s (see “facteur %s --help”)."), error->message,
+		                        name);
 		return FALSE;
 	}
 	if (opt_lang != NULL && !facteur_i18n_set_lang(opt_lang)) {
-		facteur_cmd_usage_error(name, _("unknown language “%s” (use fr or en)."),
-					opt_lang);
+		facteur_cmd_usage_error(name, _("unknown language “%s” (use fr or en)."), opt_lang);
 		return FALSE;
 	}
 	return TRUE;

@@ -15,7 +15,7 @@ static char current_lang[8] = "en";
 static const char *
 env_lang(void)
 {
-	static const char *const vars[] = { "LANGUAGE", "LC_ALL", "LC_MESSAGES", "LANG" };
+	static const char *const vars[] = {"LANGUAGE", "LC_ALL", "LC_MESSAGES", "LANG"};
 	for (gsize i = 0; i < G_N_ELEMENTS(vars); i++) {
 		const char *v = g_getenv(vars[i]);
 		if (v != NULL && *v != '\0')

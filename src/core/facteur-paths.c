@@ -39,7 +39,7 @@ resolve(void)
 			localedir = g_build_filename(up, "share", "locale", NULL);
 		}
 	} else if (g_file_test(src_marker, G_FILE_TEST_IS_DIR) &&
-		   g_file_test(src_main, G_FILE_TEST_EXISTS)) {
+	           g_file_test(src_main, G_FILE_TEST_EXISTS)) {
 		/* Run from the source tree: BUILD/facteur, catalogues in BUILD/locale. */
 		datadir = g_steal_pointer(&up);
 		localedir = g_build_filename(dir, "locale", NULL);

@@ -6,8 +6,8 @@
 
 struct _LineBuffer {
 	GByteArray *buf;
-	gsize start;     /* first octet not yet returned */
-	gsize scanned;   /* octets after start known to hold no LF */
+	gsize start;   /* first octet not yet returned */
+	gsize scanned; /* octets after start known to hold no LF */
 	gsize max_line;
 	gboolean discarding;
 };
@@ -59,13 +59,14 @@ line_buffer_next(LineBuffer *lb, const char **line_r, gsize *len_r, gsize *term_
 		const guint8 *base = lb->buf->data + lb->start;
 		gsize avail = lb->buf->len - lb->start;
 		const guint8 *lf = avail > lb->scanned
-					   ? memchr(base + lb->scanned, '\n', avail - lb->scanned)
-					   : NULL;
+		                       ? memchr(base + lb->scanned, '\n', avail - lb->scanned)
+		                       : NULL;
 		if (lf == NULL) {
 			lb->scanned = avail;
 			if (avail >= lb->max_line) {
-				/* Keep memory bounded: drop what we have, remember to drop until LF.
-				 * A trailing CR is kept so that a CRLF split across feeds is seen. */
+				/* Keep memory bounded: drop what we have, remember to drop until
+				 * LF. A trailing CR is kept so that a CRLF split across feeds is
+				 * seen. */
 				lb->discarding = TRUE;
 				gsize keep = base[avail - 1] == '\r' ? 1 : 0;
 				lb->start += avail - keep;

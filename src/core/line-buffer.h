@@ -18,8 +18,7 @@ void line_buffer_free(LineBuffer *lb);
 void line_buffer_feed(LineBuffer *lb, const void *data, gsize len);
 /* The next line; the pointer stays valid until the next feed or take. *term_r
  * is the terminator's length: 2 for CRLF, 1 for a bare LF. */
-LineBufferResult line_buffer_next(LineBuffer *lb, const char **line_r, gsize *len_r,
-				  gsize *term_r);
+LineBufferResult line_buffer_next(LineBuffer *lb, const char **line_r, gsize *len_r, gsize *term_r);
 /* Raw access for length-counted data (BDAT chunks, literals): up to n octets
  * already buffered, consumed. Returns how many were taken. */
 gsize line_buffer_take(LineBuffer *lb, gsize n, const char **data_r);

@@ -21,14 +21,15 @@ typedef struct _ServerProtocol ServerProtocol;
 typedef struct {
 	/* The protocols to serve; NULL leaves one out. cmd-serve sets all three. */
 	const ServerProtocol *protocols[SERVER_N_PROTOCOLS];
-	const char *listen_addr;         /* default "127.0.0.1" */
+	const char *listen_addr;           /* default "127.0.0.1" */
 	guint16 ports[SERVER_N_PROTOCOLS]; /* 0 with port_set FALSE = default; 0 set = ephemeral */
 	gboolean port_set[SERVER_N_PROTOCOLS];
-	guint max_connections;           /* per protocol; default 1000 */
-	guint idle_timeout[SERVER_N_PROTOCOLS]; /* seconds; defaults 300 (SMTP), 600 (POP3), 1800 (IMAP) */
-	const char *hostname;            /* default "mail.example.org" */
-	const char *domain;              /* the local mail domain; default "example.org" */
-	guint auth_failure_delay_ms;     /* default 1000; tests set 0 */
+	guint max_connections;                  /* per protocol; default 1000 */
+	guint idle_timeout[SERVER_N_PROTOCOLS]; /* seconds; defaults 300 (SMTP), 600 (POP3), 1800
+	                                           (IMAP) */
+	const char *hostname;                   /* default "mail.example.org" */
+	const char *domain;                     /* the local mail domain; default "example.org" */
+	guint auth_failure_delay_ms;            /* 0: none (tests); facteur serve uses 1000 */
 } ServerConfig;
 
 #define SERVER_DEFAULT_SMTP_PORT       2525
@@ -56,6 +57,9 @@ struct _ServerProtocol {
 	void (*shutdown)(gpointer session);
 	/* Optional: the output queue fell below the low-water mark. */
 	void (*drained)(gpointer session);
+	/* The line (without CRLF, marked N_()) sent before closing a connection
+	 * refused because the protocol's connection limit is reached. */
+	const char *too_many_connections;
 };
 
 /* The tap: every octet the servers read or write, in the order they cross the
@@ -94,11 +98,19 @@ void servers_set_tap(Servers *servers, ServerTapFunc func, gpointer user_data);
 /* Open connections of one protocol. */
 guint servers_count_connections(const Servers *servers, ServerProto proto);
 const ServerConfig *servers_get_config(const Servers *servers);
+Store *servers_get_store(const Servers *servers);
+/* Default idle limits (seconds). */
+#define SERVER_DEFAULT_SMTP_TIMEOUT 300
+#define SERVER_DEFAULT_POP3_TIMEOUT 600
+#define SERVER_DEFAULT_IMAP_TIMEOUT 1800
 
 /* Registered by each protocol's session file (smtp-session.c, …). */
 extern const ServerProtocol server_protocol_smtp;
 extern const ServerProtocol server_protocol_pop3;
 extern const ServerProtocol server_protocol_imap;
+/* The protocols facteur serves, in ServerProto order (server-protocols.c):
+ * what `facteur serve`, the scenario runner and the TUI start. */
+extern const ServerProtocol *const server_protocols[SERVER_N_PROTOCOLS];
 
 /* --- What a session may do with its connection --- */
 Store *server_conn_store(ServerConn *conn);
@@ -128,5 +140,5 @@ void server_conn_defer(ServerConn *conn, guint ms, void (*func)(gpointer session
 /* Calls func for every live session of a protocol (IMAP's change notifications
  * do not need this: they come from the store). */
 void servers_foreach_session(Servers *servers, ServerProto proto,
-			     void (*func)(gpointer session, gpointer user_data),
-			     gpointer user_data);
+                             void (*func)(gpointer session, gpointer user_data),
+                             gpointer user_data);

@@ -13,9 +13,9 @@ static const struct {
 	const char *name;
 	guint32 flag;
 } flag_names[] = {
-	{ "\\Seen", STORE_FLAG_SEEN },       { "\\Answered", STORE_FLAG_ANSWERED },
-	{ "\\Flagged", STORE_FLAG_FLAGGED }, { "\\Deleted", STORE_FLAG_DELETED },
-	{ "\\Draft", STORE_FLAG_DRAFT },
+    {"\\Seen", STORE_FLAG_SEEN},       {"\\Answered", STORE_FLAG_ANSWERED},
+    {"\\Flagged", STORE_FLAG_FLAGGED}, {"\\Deleted", STORE_FLAG_DELETED},
+    {"\\Draft", STORE_FLAG_DRAFT},
 };
 
 gboolean
@@ -78,12 +78,12 @@ store_seed_message(StoreMailbox *mb, const char *file, guint32 flags, GError **e
 
 static gboolean
 seed_user(Store *store, GKeyFile *conf, const char *conf_path, const char *demo_dir,
-	  const char *user, GError **error)
+          const char *user, GError **error)
 {
 	g_autofree char *password = g_key_file_get_string(conf, user, "password", NULL);
 	if (password == NULL) {
 		g_set_error(error, STORE_ERROR, STORE_ERROR_CORRUPT,
-			    _("%s: user [%s] has no password"), conf_path, user);
+		            _("%s: user [%s] has no password"), conf_path, user);
 		return FALSE;
 	}
 	if (!store_user_add(store, user, password, error))
@@ -115,8 +115,8 @@ seed_user(Store *store, GKeyFile *conf, const char *conf_path, const char *demo_
 				continue;
 			if (strchr(*f, '/') != NULL) {
 				g_set_error(error, STORE_ERROR, STORE_ERROR_CORRUPT,
-					    _("%s: “%s” must be a file name of %s"), conf_path, *f,
-					    demo_dir);
+				            _("%s: “%s” must be a file name of %s"), conf_path, *f,
+				            demo_dir);
 				return FALSE;
 			}
 			g_autofree char *fkey = g_strconcat("flags.", *f, NULL);
@@ -124,8 +124,8 @@ seed_user(Store *store, GKeyFile *conf, const char *conf_path, const char *demo_
 			guint32 flags = 0;
 			if (!store_flags_parse(ftext, &flags)) {
 				g_set_error(error, STORE_ERROR, STORE_ERROR_CORRUPT,
-					    _("%s: [%s] %s: unknown flag in “%s”"), conf_path, user,
-					    fkey, ftext);
+				            _("%s: [%s] %s: unknown flag in “%s”"), conf_path, user,
+				            fkey, ftext);
 				return FALSE;
 			}
 			g_autofree char *path = g_build_filename(demo_dir, *f, NULL);
@@ -144,7 +144,7 @@ store_demo_seed(Store *store, const char *demo_dir, GError **error)
 	g_autoptr(GError) local = NULL;
 	if (!g_key_file_load_from_file(conf, conf_path, G_KEY_FILE_NONE, &local)) {
 		g_set_error(error, STORE_ERROR, STORE_ERROR_NOT_FOUND, _("%s: %s"), conf_path,
-			    local->message);
+		            local->message);
 		return FALSE;
 	}
 	g_auto(GStrv) users = g_key_file_get_groups(conf, NULL);

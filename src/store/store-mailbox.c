@@ -22,8 +22,8 @@ static const struct {
 	char letter;
 	guint32 flag;
 } maildir_letters[] = {
-	{ 'D', STORE_FLAG_DRAFT },    { 'F', STORE_FLAG_FLAGGED }, { 'R', STORE_FLAG_ANSWERED },
-	{ 'S', STORE_FLAG_SEEN },     { 'T', STORE_FLAG_DELETED },
+    {'D', STORE_FLAG_DRAFT}, {'F', STORE_FLAG_FLAGGED}, {'R', STORE_FLAG_ANSWERED},
+    {'S', STORE_FLAG_SEEN},  {'T', STORE_FLAG_DELETED},
 };
 
 typedef struct {
@@ -99,7 +99,7 @@ store_alive(StoreMailbox *mb, GError **error)
 {
 	if (mb->store == NULL || mb->deleted) {
 		g_set_error(error, STORE_ERROR, STORE_ERROR_NOT_FOUND,
-			    _("mailbox “%s” no longer exists"), mb->name);
+		            _("mailbox “%s” no longer exists"), mb->name);
 		return FALSE;
 	}
 	return TRUE;
@@ -109,8 +109,7 @@ static void
 emit(StoreMailbox *mb, StoreChangeKind kind, guint32 uid, guint32 flags)
 {
 	if (mb->store != NULL)
-		store_emit_simple(mb->store, kind, mb->user, mb->name, uid, flags,
-				  mb->uidvalidity);
+		store_emit_simple(mb->store, kind, mb->user, mb->name, uid, flags, mb->uidvalidity);
 }
 
 /* --- scanning new/ and cur/ --- */
@@ -179,13 +178,13 @@ static void
 append_entry(StoreMailbox *mb, guint32 uid, const ScanItem *it)
 {
 	StoreEntry e = {
-		.pub = { .uid = uid,
-			 .flags = it->flags,
-			 .recent = it->in_new,
-			 .size = it->size,
-			 .internal_date = it->mtime },
-		.base = g_strdup(it->base),
-		.file = g_strconcat(it->in_new ? "new/" : "cur/", it->name, NULL),
+	    .pub = {.uid = uid,
+	            .flags = it->flags,
+	            .recent = it->in_new,
+	            .size = it->size,
+	            .internal_date = it->mtime},
+	    .base = g_strdup(it->base),
+	    .file = g_strconcat(it->in_new ? "new/" : "cur/", it->name, NULL),
 	};
 	g_array_append_val(mb->entries, e);
 }
@@ -298,9 +297,10 @@ read_uidlist(StoreMailbox *mb, GArray *records, char **why_r)
 			unsigned long long v, n;
 			int used = 0;
 			if (!g_str_has_prefix(line, UIDLIST_MAGIC " ") ||
-			    sscanf(line + strlen(UIDLIST_MAGIC), " %llu %llu%n", &v, &n, &used) != 2 ||
-			    line[strlen(UIDLIST_MAGIC) + used] != '\0' || v == 0 || v > G_MAXUINT32 ||
-			    n == 0 || n > G_MAXUINT32) {
+			    sscanf(line + strlen(UIDLIST_MAGIC), " %llu %llu%n", &v, &n, &used) !=
+			        2 ||
+			    line[strlen(UIDLIST_MAGIC) + used] != '\0' || v == 0 ||
+			    v > G_MAXUINT32 || n == 0 || n > G_MAXUINT32) {
 				*why_r = g_strdup(_("bad first line"));
 				return UIDLIST_CORRUPT;
 			}
@@ -316,7 +316,7 @@ read_uidlist(StoreMailbox *mb, GArray *records, char **why_r)
 				return UIDLIST_CORRUPT;
 			}
 			last = (guint32)uid;
-			UidRecord r = { .uid = last, .base = g_strdup(sp + 1) };
+			UidRecord r = {.uid = last, .base = g_strdup(sp + 1)};
 			g_array_append_val(records, r);
 		}
 		line = nl + 1;
@@ -335,12 +335,12 @@ read_uidlist(StoreMailbox *mb, GArray *records, char **why_r)
 gboolean
 store_mailbox_init_dir(Store *store, const char *path, gboolean maildirfolder, GError **error)
 {
-	static const char *const subs[] = { "cur", "new", "tmp" };
+	static const char *const subs[] = {"cur", "new", "tmp"};
 	for (gsize i = 0; i < G_N_ELEMENTS(subs); i++) {
 		g_autofree char *sub = g_build_filename(path, subs[i], NULL);
 		if (g_mkdir(sub, 0700) != 0 && errno != EEXIST) {
 			g_set_error(error, STORE_ERROR, STORE_ERROR_IO, _("cannot create %s: %s"),
-				    sub, g_strerror(errno));
+			            sub, g_strerror(errno));
 			return FALSE;
 		}
 		if (!store_check_real_dir(sub, error))
@@ -351,7 +351,7 @@ store_mailbox_init_dir(Store *store, const char *path, gboolean maildirfolder, G
 		g_autofree char *marker = g_build_filename(path, "maildirfolder", NULL);
 		if (!g_file_set_contents(marker, "", 0, NULL)) {
 			g_set_error(error, STORE_ERROR, STORE_ERROR_IO, _("cannot create %s"),
-				    marker);
+			            marker);
 			return FALSE;
 		}
 	}
@@ -367,7 +367,7 @@ store_mailbox_init_dir(Store *store, const char *path, gboolean maildirfolder, G
 
 StoreMailbox *
 store_mailbox_load(Store *store, const char *user, const char *canonical, const char *path,
-		   GError **error)
+                   GError **error)
 {
 	StoreMailbox *mb = g_new0(StoreMailbox, 1);
 	mb->refcount = 1;
@@ -380,7 +380,8 @@ store_mailbox_load(Store *store, const char *user, const char *canonical, const 
 	mb->entries = g_array_new(FALSE, TRUE, sizeof(StoreEntry));
 	g_array_set_clear_func(mb->entries, entry_clear);
 
-	if (!store_check_real_dir(path, error) || !store_mailbox_init_dir(store, path, FALSE, error)) {
+	if (!store_check_real_dir(path, error) ||
+	    !store_mailbox_init_dir(store, path, FALSE, error)) {
 		store_mailbox_unref(mb);
 		return NULL;
 	}
@@ -397,9 +398,10 @@ store_mailbox_load(Store *store, const char *user, const char *canonical, const 
 	if (state != UIDLIST_OK) {
 		if (state == UIDLIST_CORRUPT) {
 			g_autofree char *p = uidlist_path(mb);
-			g_message(_("%s is corrupt (%s): rebuilt with a new UIDVALIDITY, no message "
-				    "lost"),
-				  p, why);
+			g_message(
+			    _("%s is corrupt (%s): rebuilt with a new UIDVALIDITY, no message "
+			      "lost"),
+			    p, why);
 		}
 		g_array_set_size(records, 0);
 		mb->uidvalidity = store_alloc_uidvalidity(store, error);
@@ -489,7 +491,7 @@ remove_messages_in(const char *path, const char *sub, GError **error)
 		struct stat st;
 		if (lstat(full, &st) == 0 && !S_ISDIR(st.st_mode) && g_unlink(full) != 0) {
 			g_set_error(error, STORE_ERROR, STORE_ERROR_IO, _("cannot remove %s: %s"),
-				    full, g_strerror(errno));
+			            full, g_strerror(errno));
 			return FALSE;
 		}
 	}
@@ -681,7 +683,7 @@ store_delivery_begin(StoreMailbox *mb, GError **error)
 	d->fd = open(d->tmp_path, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, 0600);
 	if (d->fd < 0) {
 		g_set_error(error, STORE_ERROR, STORE_ERROR_IO, _("cannot create %s: %s"),
-			    d->tmp_path, g_strerror(errno));
+		            d->tmp_path, g_strerror(errno));
 		g_clear_pointer(&d->tmp_path, g_free);
 		store_delivery_free(d);
 		return NULL;
@@ -695,8 +697,8 @@ store_delivery_write(StoreDelivery *d, const void *data, gsize len, GError **err
 	const StoreLimits *lim = d->mb->store ? &d->mb->store->limits : NULL;
 	if (lim != NULL && (d->size + len < d->size || d->size + len > lim->max_message_size)) {
 		g_set_error(error, STORE_ERROR, STORE_ERROR_LIMIT,
-			    _("the message is larger than the limit of %" G_GSIZE_FORMAT " octets"),
-			    lim->max_message_size);
+		            _("the message is larger than the limit of %" G_GSIZE_FORMAT " octets"),
+		            lim->max_message_size);
 		return FALSE;
 	}
 	const char *p = data;
@@ -706,7 +708,7 @@ store_delivery_write(StoreDelivery *d, const void *data, gsize len, GError **err
 			continue;
 		if (w <= 0) {
 			g_set_error(error, STORE_ERROR, STORE_ERROR_IO, _("cannot write %s: %s"),
-				    d->tmp_path, g_strerror(errno));
+			            d->tmp_path, g_strerror(errno));
 			return FALSE;
 		}
 		p += w;
@@ -718,16 +720,16 @@ store_delivery_write(StoreDelivery *d, const void *data, gsize len, GError **err
 
 gboolean
 store_delivery_commit(StoreDelivery *d, guint32 flags, gint64 internal_date, guint32 *uid_r,
-		      GError **error)
+                      GError **error)
 {
 	StoreMailbox *mb = d->mb;
 	if (d->committed || !store_alive(mb, error))
 		return FALSE;
 	gint64 date = internal_date >= 0 ? internal_date : facteur_clock_now();
-	struct timespec times[2] = { { .tv_sec = (time_t)date }, { .tv_sec = (time_t)date } };
+	struct timespec times[2] = {{.tv_sec = (time_t)date}, {.tv_sec = (time_t)date}};
 	if (futimens(d->fd, times) != 0 || fsync(d->fd) != 0) {
 		g_set_error(error, STORE_ERROR, STORE_ERROR_IO, _("cannot sync %s: %s"),
-			    d->tmp_path, g_strerror(errno));
+		            d->tmp_path, g_strerror(errno));
 		return FALSE;
 	}
 	close(d->fd);
@@ -741,7 +743,7 @@ store_delivery_commit(StoreDelivery *d, guint32 flags, gint64 internal_date, gui
 	g_autofree char *destdir = g_build_filename(mb->path, in_new ? "new" : "cur", NULL);
 	if (g_rename(d->tmp_path, dest) != 0) {
 		g_set_error(error, STORE_ERROR, STORE_ERROR_IO, _("cannot move %s into %s: %s"),
-			    d->tmp_path, destdir, g_strerror(errno));
+		            d->tmp_path, destdir, g_strerror(errno));
 		return FALSE;
 	}
 	d->committed = TRUE;
@@ -750,13 +752,13 @@ store_delivery_commit(StoreDelivery *d, guint32 flags, gint64 internal_date, gui
 
 	guint32 uid = mb->uidnext++;
 	StoreEntry e = {
-		.pub = { .uid = uid,
-			 .flags = flags,
-			 .recent = TRUE,
-			 .size = d->size,
-			 .internal_date = date },
-		.base = g_strdup(base),
-		.file = g_steal_pointer(&file),
+	    .pub = {.uid = uid,
+	            .flags = flags,
+	            .recent = TRUE,
+	            .size = d->size,
+	            .internal_date = date},
+	    .base = g_strdup(base),
+	    .file = g_steal_pointer(&file),
 	};
 	g_array_append_val(mb->entries, e);
 	if (!append_uidlist(mb, uid, base, error))
@@ -784,7 +786,7 @@ store_delivery_free(StoreDelivery *d)
 
 gboolean
 store_deliver(StoreMailbox *mb, const void *data, gsize len, guint32 flags, gint64 internal_date,
-	      guint32 *uid_r, GError **error)
+              guint32 *uid_r, GError **error)
 {
 	g_autoptr(StoreDelivery) d = store_delivery_begin(mb, error);
 	return d != NULL && store_delivery_write(d, data, len, error) &&
@@ -799,8 +801,9 @@ map_file(const char *path, GError **error)
 	int fd = open(path, O_RDONLY | O_NOFOLLOW | O_CLOEXEC);
 	if (fd < 0) {
 		int e = errno;
-		g_set_error(error, STORE_ERROR, e == ENOENT ? STORE_ERROR_NOT_FOUND : STORE_ERROR_IO,
-			    _("cannot read %s: %s"), path, g_strerror(e));
+		g_set_error(error, STORE_ERROR,
+		            e == ENOENT ? STORE_ERROR_NOT_FOUND : STORE_ERROR_IO,
+		            _("cannot read %s: %s"), path, g_strerror(e));
 		return NULL;
 	}
 	g_autoptr(GError) local = NULL;
@@ -821,7 +824,7 @@ store_message_read(StoreMailbox *mb, guint32 uid, GError **error)
 	StoreEntry *e = find_entry(mb, uid, NULL);
 	if (e == NULL) {
 		g_set_error(error, STORE_ERROR, STORE_ERROR_NOT_FOUND,
-			    _("no message with UID %u in “%s”"), uid, mb->name);
+		            _("no message with UID %u in “%s”"), uid, mb->name);
 		return NULL;
 	}
 	g_autofree char *path = g_build_filename(mb->path, e->file, NULL);
@@ -845,12 +848,12 @@ store_message_read(StoreMailbox *mb, guint32 uid, GError **error)
 
 gboolean
 store_message_copy(StoreMailbox *from, guint32 uid, StoreMailbox *to, guint32 *uid_r,
-		   GError **error)
+                   GError **error)
 {
 	const StoreMessage *m = store_mailbox_find(from, uid, NULL);
 	if (m == NULL) {
 		g_set_error(error, STORE_ERROR, STORE_ERROR_NOT_FOUND,
-			    _("no message with UID %u in “%s”"), uid, from->name);
+		            _("no message with UID %u in “%s”"), uid, from->name);
 		return FALSE;
 	}
 	guint32 flags = m->flags;
@@ -871,7 +874,7 @@ store_message_set_flags(StoreMailbox *mb, guint32 uid, guint32 flags, GError **e
 	StoreEntry *e = find_entry(mb, uid, NULL);
 	if (e == NULL) {
 		g_set_error(error, STORE_ERROR, STORE_ERROR_NOT_FOUND,
-			    _("no message with UID %u in “%s”"), uid, mb->name);
+		            _("no message with UID %u in “%s”"), uid, mb->name);
 		return FALSE;
 	}
 	flags &= STORE_FLAG_ALL;
@@ -882,7 +885,7 @@ store_message_set_flags(StoreMailbox *mb, guint32 uid, guint32 flags, GError **e
 	g_autofree char *dst = g_build_filename(mb->path, file, NULL);
 	if (g_rename(src, dst) != 0) {
 		g_set_error(error, STORE_ERROR, STORE_ERROR_IO, _("cannot rename %s: %s"), src,
-			    g_strerror(errno));
+		            g_strerror(errno));
 		return FALSE;
 	}
 	g_free(e->file);
@@ -917,7 +920,7 @@ store_mailbox_expunge(StoreMailbox *mb, const guint32 *uids, guint n_uids, GErro
 		if (g_unlink(path) != 0 && errno != ENOENT) {
 			if (ok)
 				g_set_error(error, STORE_ERROR, STORE_ERROR_IO,
-					    _("cannot remove %s: %s"), path, g_strerror(errno));
+				            _("cannot remove %s: %s"), path, g_strerror(errno));
 			ok = FALSE;
 			continue;
 		}

@@ -23,7 +23,7 @@ notify(StorePop3 *p, StoreChangeKind kind, guint32 uid, guint32 marked)
 {
 	if (p->store != NULL)
 		store_emit_simple(p->store, kind, p->user, "INBOX", uid, marked,
-				  store_mailbox_uidvalidity(p->mb));
+		                  store_mailbox_uidvalidity(p->mb));
 }
 
 StorePop3 *
@@ -35,7 +35,8 @@ store_pop3_open(Store *store, const char *user, GError **error)
 	}
 	if (g_hash_table_contains(store->pop3_views, user)) {
 		g_set_error(error, STORE_ERROR, STORE_ERROR_IN_USE,
-			    _("the maildrop of %s is already in use by another POP3 session"), user);
+		            _("the maildrop of %s is already in use by another POP3 session"),
+		            user);
 		return NULL;
 	}
 	StoreMailbox *mb = store_mailbox_open(store, user, "INBOX", error);
@@ -50,7 +51,7 @@ store_pop3_open(Store *store, const char *user, GError **error)
 	p->items = g_array_sized_new(FALSE, TRUE, sizeof(Pop3Item), store_mailbox_count(mb));
 	for (guint i = 0; i < store_mailbox_count(mb); i++) {
 		const StoreMessage *m = store_mailbox_nth(mb, i);
-		Pop3Item it = { .uid = m->uid, .size = m->size };
+		Pop3Item it = {.uid = m->uid, .size = m->size};
 		g_array_append_val(p->items, it);
 	}
 	g_hash_table_insert(store->pop3_views, g_strdup(user), p);

@@ -50,24 +50,23 @@ struct _StoreMailbox {
 /* store.c */
 void store_emit(Store *store, const StoreChange *change);
 void store_emit_simple(Store *store, StoreChangeKind kind, const char *user, const char *mailbox,
-		       guint32 uid, guint32 flags, guint32 uidvalidity);
+                       guint32 uid, guint32 flags, guint32 uidvalidity);
 guint32 store_alloc_uidvalidity(Store *store, GError **error);
 char *store_user_root(Store *store, const char *user);
 char *store_mailbox_dir(Store *store, const char *user, const char *canonical);
 /* "INBOX" for any case of inbox, else a copy. */
 char *store_canonical_name(const char *name);
 gboolean store_check_real_dir(const char *path, GError **error);
-gboolean store_write_file_atomic(const char *path, const char *data, gssize len,
-				 GError **error);
+gboolean store_write_file_atomic(const char *path, const char *data, gssize len, GError **error);
 gboolean store_fsync_dir(const char *path, GError **error);
 char *store_new_base(Store *store);
 
 /* store-mailbox.c */
 StoreMailbox *store_mailbox_load(Store *store, const char *user, const char *canonical,
-				 const char *path, GError **error);
+                                 const char *path, GError **error);
 /* Creates cur/ new/ tmp/ and a fresh uid list with a new UIDVALIDITY. */
 gboolean store_mailbox_init_dir(Store *store, const char *path, gboolean maildirfolder,
-				GError **error);
+                                GError **error);
 /* Removes every message and gives a new UIDVALIDITY (recreate). */
 gboolean store_mailbox_reset(StoreMailbox *mb, GError **error);
 /* Keeps the messages and their UIDs under a new UIDVALIDITY (after a rename). */

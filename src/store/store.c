@@ -13,7 +13,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
-G_DEFINE_QUARK(facteur-store-error-quark, store_error)
+G_DEFINE_QUARK(facteur - store - error - quark, store_error)
 
 #define UIDVALIDITY_FILE "uidvalidity"
 #define USERS_FILE       "users.conf"
@@ -28,16 +28,16 @@ store_check_real_dir(const char *path, GError **error)
 	if (lstat(path, &st) != 0) {
 		int e = errno;
 		g_set_error(error, STORE_ERROR,
-			    e == ENOENT ? STORE_ERROR_NOT_FOUND : STORE_ERROR_IO,
-			    _("%s: %s"), path, g_strerror(e));
+		            e == ENOENT ? STORE_ERROR_NOT_FOUND : STORE_ERROR_IO, _("%s: %s"), path,
+		            g_strerror(e));
 		return FALSE;
 	}
 	if (!S_ISDIR(st.st_mode)) {
 		/* A symlink planted in the Maildir must not lead the store elsewhere. */
 		g_set_error(error, STORE_ERROR, STORE_ERROR_CORRUPT,
-			    _("%s is not a directory (a symbolic link or a file?); the store "
-			      "refuses to follow it"),
-			    path);
+		            _("%s is not a directory (a symbolic link or a file?); the store "
+		              "refuses to follow it"),
+		            path);
 		return FALSE;
 	}
 	return TRUE;
@@ -52,7 +52,7 @@ store_fsync_dir(const char *path, GError **error)
 		if (fd >= 0)
 			close(fd);
 		g_set_error(error, STORE_ERROR, STORE_ERROR_IO, _("cannot sync %s: %s"), path,
-			    g_strerror(e));
+		            g_strerror(e));
 		return FALSE;
 	}
 	close(fd);
@@ -64,8 +64,8 @@ store_write_file_atomic(const char *path, const char *data, gssize len, GError *
 {
 	g_autoptr(GError) local = NULL;
 	if (!g_file_set_contents_full(path, data, len,
-				      G_FILE_SET_CONTENTS_CONSISTENT | G_FILE_SET_CONTENTS_DURABLE,
-				      0600, &local)) {
+	                              G_FILE_SET_CONTENTS_CONSISTENT | G_FILE_SET_CONTENTS_DURABLE,
+	                              0600, &local)) {
 		g_set_error(error, STORE_ERROR, STORE_ERROR_IO, "%s", local->message);
 		return FALSE;
 	}
@@ -80,10 +80,10 @@ store_new_base(Store *store)
 	guint64 n = facteur_clock_next_id();
 	if (facteur_clock_is_deterministic())
 		return g_strdup_printf("%" G_GINT64_FORMAT ".M0P0Q%" G_GUINT64_FORMAT ".facteur",
-				       us / G_USEC_PER_SEC, n);
+		                       us / G_USEC_PER_SEC, n);
 	return g_strdup_printf("%" G_GINT64_FORMAT ".M%06dP%dQ%" G_GUINT64_FORMAT ".%s",
-			       us / G_USEC_PER_SEC, (int)(us % G_USEC_PER_SEC), (int)getpid(), n,
-			       store->hostname);
+	                       us / G_USEC_PER_SEC, (int)(us % G_USEC_PER_SEC), (int)getpid(), n,
+	                       store->hostname);
 }
 
 /* --- names --- */
@@ -91,8 +91,7 @@ store_new_base(Store *store)
 gboolean
 store_user_name_is_valid(const char *user)
 {
-	if (user == NULL || *user == '\0' || strlen(user) > 64 || user[0] == '.' ||
-	    user[0] == '-')
+	if (user == NULL || *user == '\0' || strlen(user) > 64 || user[0] == '.' || user[0] == '-')
 		return FALSE;
 	for (const char *p = user; *p; p++) {
 		if (!g_ascii_isalnum(*p) && *p != '.' && *p != '_' && *p != '-')
@@ -130,26 +129,27 @@ store_mailbox_name_is_valid(Store *store, const char *name, GError **error)
 			why = _("the name contains a control character");
 		else if (c == '/' || c == '\\')
 			why = _("the name contains “/” or “\\”, which could leave the mailbox "
-				"directory");
+			        "directory");
 		else if (c == '*' || c == '%')
 			why = _("“*” and “%” are IMAP wildcards and cannot be part of a name");
 		else if (c == STORE_HIERARCHY_DELIMITER) {
 			depth++;
 			if (p == name || p[1] == '\0' || p[1] == STORE_HIERARCHY_DELIMITER)
 				why = _("a level of the name is empty (“..” or a leading or "
-					"trailing “.”)");
+				        "trailing “.”)");
 		}
 	}
 	if (why == NULL && store != NULL && depth > store->limits.max_depth)
 		why = _("the hierarchy is too deep");
 	if (why == NULL) {
 		const char *dot = strchr(name, STORE_HIERARCHY_DELIMITER);
-		if (dot != NULL && (gsize)(dot - name) == 5 && g_ascii_strncasecmp(name, "INBOX", 5) == 0)
+		if (dot != NULL && (gsize)(dot - name) == 5 &&
+		    g_ascii_strncasecmp(name, "INBOX", 5) == 0)
 			why = _("INBOX has no sub-mailboxes here");
 	}
 	if (why != NULL) {
 		g_set_error(error, STORE_ERROR, STORE_ERROR_INVALID_NAME,
-			    _("invalid mailbox name “%s”: %s"), name != NULL ? name : "", why);
+		            _("invalid mailbox name “%s”: %s"), name != NULL ? name : "", why);
 		return FALSE;
 	}
 	return TRUE;
@@ -175,7 +175,7 @@ check_user(Store *store, const char *user, GError **error)
 {
 	if (!store_user_name_is_valid(user) || !store_user_exists(store, user)) {
 		g_set_error(error, STORE_ERROR, STORE_ERROR_NOT_FOUND, _("no user “%s”"),
-			    user != NULL ? user : "");
+		            user != NULL ? user : "");
 		return FALSE;
 	}
 	return TRUE;
@@ -195,8 +195,9 @@ store_alloc_uidvalidity(Store *store, GError **error)
 		next = g_ascii_strtoull(text, NULL, 10);
 	if (next == 0 || next > G_MAXUINT32 - 1) {
 		if (next > G_MAXUINT32 - 1)
-			g_message(_("%s: the UIDVALIDITY counter was out of range; it starts again"),
-				  path);
+			g_message(
+			    _("%s: the UIDVALIDITY counter was out of range; it starts again"),
+			    path);
 		next = facteur_clock_is_deterministic() ? FACTEUR_CLOCK_DETERMINISTIC_START : 1;
 	}
 	if (!facteur_clock_is_deterministic()) {
@@ -221,9 +222,9 @@ load_users(Store *store, GError **error)
 		g_key_file_free(store->users);
 	store->users = g_key_file_new();
 	if (!g_key_file_load_from_file(store->users, store->users_path, G_KEY_FILE_KEEP_COMMENTS,
-				       &local)) {
-		g_set_error(error, STORE_ERROR, STORE_ERROR_CORRUPT, _("%s: %s"),
-			    store->users_path, local->message);
+	                               &local)) {
+		g_set_error(error, STORE_ERROR, STORE_ERROR_CORRUPT, _("%s: %s"), store->users_path,
+		            local->message);
 		return FALSE;
 	}
 	return TRUE;
@@ -256,7 +257,7 @@ store_open(const char *dir, const StoreOptions *options, GError **error)
 
 	if (g_mkdir_with_parents(dir, 0700) != 0) {
 		g_set_error(error, STORE_ERROR, STORE_ERROR_IO,
-			    _("cannot create the data directory %s: %s"), dir, g_strerror(errno));
+		            _("cannot create the data directory %s: %s"), dir, g_strerror(errno));
 		return NULL;
 	}
 	if (!store_check_real_dir(dir, error))
@@ -277,7 +278,7 @@ store_open(const char *dir, const StoreOptions *options, GError **error)
 	}
 	store->users_path = g_build_filename(store->dir, USERS_FILE, NULL);
 	store->mailboxes = g_hash_table_new_full(g_str_hash, g_str_equal, NULL,
-						 (GDestroyNotify)store_mailbox_unref);
+	                                         (GDestroyNotify)store_mailbox_unref);
 	store->watchers = g_array_new(FALSE, TRUE, sizeof(StoreWatcher));
 	store->pop3_views = g_hash_table_new_full(g_str_hash, g_str_equal, g_free, NULL);
 	store->hostname = sanitized_hostname();
@@ -285,8 +286,8 @@ store_open(const char *dir, const StoreOptions *options, GError **error)
 	if (!g_file_test(store->users_path, G_FILE_TEST_EXISTS)) {
 		store->users = g_key_file_new();
 		g_key_file_set_comment(store->users, NULL, NULL,
-				       " facteur users: one group per user, with its password.",
-				       NULL);
+		                       " facteur users: one group per user, with its password.",
+		                       NULL);
 		if (!save_users(store, error))
 			goto fail;
 		if (options != NULL && options->demo_dir != NULL &&
@@ -382,8 +383,8 @@ store_user_add(Store *store, const char *user, const char *password, GError **er
 {
 	if (!store_user_name_is_valid(user)) {
 		g_set_error(error, STORE_ERROR, STORE_ERROR_INVALID_NAME,
-			    _("invalid user name “%s”: letters, digits, “.”, “_” and “-” only"),
-			    user != NULL ? user : "");
+		            _("invalid user name “%s”: letters, digits, “.”, “_” and “-” only"),
+		            user != NULL ? user : "");
 		return FALSE;
 	}
 	g_key_file_set_string(store->users, user, "password", password);
@@ -394,14 +395,14 @@ store_user_add(Store *store, const char *user, const char *password, GError **er
 		g_autofree char *udir = g_build_filename(store->dir, user, NULL);
 		if (g_mkdir_with_parents(udir, 0700) != 0 && errno != EEXIST) {
 			g_set_error(error, STORE_ERROR, STORE_ERROR_IO, _("cannot create %s: %s"),
-				    udir, g_strerror(errno));
+			            udir, g_strerror(errno));
 			return FALSE;
 		}
 		if (!store_check_real_dir(udir, error))
 			return FALSE;
 		if (g_mkdir(root, 0700) != 0) {
 			g_set_error(error, STORE_ERROR, STORE_ERROR_IO, _("cannot create %s: %s"),
-				    root, g_strerror(errno));
+			            root, g_strerror(errno));
 			return FALSE;
 		}
 		if (!store_mailbox_init_dir(store, root, FALSE, error))
@@ -456,7 +457,7 @@ store_mailbox_open(Store *store, const char *user, const char *name, GError **er
 		return store_mailbox_ref(mb);
 	if (!store_mailbox_exists(store, user, canonical)) {
 		g_set_error(error, STORE_ERROR, STORE_ERROR_NOT_FOUND, _("no mailbox “%s”"),
-			    canonical);
+		            canonical);
 		return NULL;
 	}
 	g_autofree char *path = store_mailbox_dir(store, user, canonical);
@@ -510,29 +511,28 @@ store_mailbox_create(Store *store, const char *user, const char *name, GError **
 		return FALSE;
 	g_autofree char *canonical = store_canonical_name(name);
 	if (store_mailbox_exists(store, user, canonical)) {
-		g_set_error(error, STORE_ERROR, STORE_ERROR_EXISTS, _("mailbox “%s” already exists"),
-			    canonical);
+		g_set_error(error, STORE_ERROR, STORE_ERROR_EXISTS,
+		            _("mailbox “%s” already exists"), canonical);
 		return FALSE;
 	}
 	if (count_mailboxes(store, user) >= store->limits.max_mailboxes) {
 		g_set_error(error, STORE_ERROR, STORE_ERROR_LIMIT,
-			    _("too many mailboxes (the limit is %u)"), store->limits.max_mailboxes);
+		            _("too many mailboxes (the limit is %u)"), store->limits.max_mailboxes);
 		return FALSE;
 	}
 	g_autofree char *path = store_mailbox_dir(store, user, canonical);
 	if (g_mkdir(path, 0700) != 0 && errno != EEXIST) {
 		g_set_error(error, STORE_ERROR, STORE_ERROR_IO, _("cannot create %s: %s"), path,
-			    g_strerror(errno));
+		            g_strerror(errno));
 		return FALSE;
 	}
-	if (!store_check_real_dir(path, error) ||
-	    !store_mailbox_init_dir(store, path, TRUE, error))
+	if (!store_check_real_dir(path, error) || !store_mailbox_init_dir(store, path, TRUE, error))
 		return FALSE;
 	g_autoptr(StoreMailbox) mb = store_mailbox_open(store, user, canonical, error);
 	if (mb == NULL)
 		return FALSE;
 	store_emit_simple(store, STORE_CHANGE_MAILBOX_CREATED, user, canonical, 0, 0,
-			  mb->uidvalidity);
+	                  mb->uidvalidity);
 	return TRUE;
 }
 
@@ -556,7 +556,7 @@ remove_tree(const char *path, GError **error)
 		return TRUE;
 	}
 	g_set_error(error, STORE_ERROR, STORE_ERROR_IO, _("cannot remove %s: %s"), path,
-		    g_strerror(errno));
+	            g_strerror(errno));
 	return FALSE;
 }
 
@@ -580,23 +580,23 @@ store_mailbox_delete(Store *store, const char *user, const char *name, GError **
 	if (strcmp(canonical, "INBOX") == 0) {
 		/* RFC 3501 §6.3.4: deleting INBOX is an error. */
 		g_set_error(error, STORE_ERROR, STORE_ERROR_NOT_ALLOWED,
-			    _("INBOX cannot be deleted"));
+		            _("INBOX cannot be deleted"));
 		return FALSE;
 	}
 	if (!store_mailbox_exists(store, user, canonical)) {
 		g_set_error(error, STORE_ERROR, STORE_ERROR_NOT_FOUND, _("no mailbox “%s”"),
-			    canonical);
+		            canonical);
 		return FALSE;
 	}
 	g_autofree char *path = store_mailbox_dir(store, user, canonical);
 	/* Make it disappear at once with a rename, then remove at leisure. */
 	g_autofree char *trash_name =
-		g_strdup_printf(".deleted-%" G_GUINT64_FORMAT, facteur_clock_next_id());
+	    g_strdup_printf(".deleted-%" G_GUINT64_FORMAT, facteur_clock_next_id());
 	g_autofree char *udir = g_build_filename(store->dir, user, NULL);
 	g_autofree char *trash = g_build_filename(udir, trash_name, NULL);
 	if (g_rename(path, trash) != 0) {
 		g_set_error(error, STORE_ERROR, STORE_ERROR_IO, _("cannot delete %s: %s"), path,
-			    g_strerror(errno));
+		            g_strerror(errno));
 		return FALSE;
 	}
 	forget_mailbox(store, user, canonical);
@@ -606,7 +606,7 @@ store_mailbox_delete(Store *store, const char *user, const char *name, GError **
 
 gboolean
 store_mailbox_rename(Store *store, const char *user, const char *from, const char *to,
-		     GError **error)
+                     GError **error)
 {
 	if (!check_user(store, user, error) || !store_mailbox_name_is_valid(store, from, error) ||
 	    !store_mailbox_name_is_valid(store, to, error))
@@ -618,13 +618,13 @@ store_mailbox_rename(Store *store, const char *user, const char *from, const cha
 		return FALSE;
 	}
 	if (store_mailbox_exists(store, user, cto)) {
-		g_set_error(error, STORE_ERROR, STORE_ERROR_EXISTS, _("mailbox “%s” already exists"),
-			    cto);
+		g_set_error(error, STORE_ERROR, STORE_ERROR_EXISTS,
+		            _("mailbox “%s” already exists"), cto);
 		return FALSE;
 	}
 	if (strcmp(cto, "INBOX") == 0) {
 		g_set_error(error, STORE_ERROR, STORE_ERROR_NOT_ALLOWED,
-			    _("a mailbox cannot be renamed to INBOX"));
+		            _("a mailbox cannot be renamed to INBOX"));
 		return FALSE;
 	}
 	if (strcmp(cfrom, "INBOX") == 0) {
@@ -633,7 +633,8 @@ store_mailbox_rename(Store *store, const char *user, const char *from, const cha
 		if (!store_mailbox_create(store, user, cto, error))
 			return FALSE;
 		g_autoptr(StoreMailbox) in = store_mailbox_open(store, user, "INBOX", error);
-		g_autoptr(StoreMailbox) out = in ? store_mailbox_open(store, user, cto, error) : NULL;
+		g_autoptr(StoreMailbox) out =
+		    in ? store_mailbox_open(store, user, cto, error) : NULL;
 		if (out == NULL)
 			return FALSE;
 		g_autoptr(GArray) uids = g_array_new(FALSE, FALSE, sizeof(guint32));
@@ -652,8 +653,8 @@ store_mailbox_rename(Store *store, const char *user, const char *from, const cha
 	gsize flen = strlen(cfrom);
 	for (char **n = all; *n; n++) {
 		gboolean self = strcmp(*n, cfrom) == 0;
-		gboolean child = strncmp(*n, cfrom, flen) == 0 &&
-				 (*n)[flen] == STORE_HIERARCHY_DELIMITER;
+		gboolean child =
+		    strncmp(*n, cfrom, flen) == 0 && (*n)[flen] == STORE_HIERARCHY_DELIMITER;
 		if (!self && !child)
 			continue;
 		g_autofree char *newname = g_strconcat(cto, *n + flen, NULL);
@@ -663,12 +664,12 @@ store_mailbox_rename(Store *store, const char *user, const char *from, const cha
 		g_autofree char *dst = store_mailbox_dir(store, user, newname);
 		if (g_file_test(dst, G_FILE_TEST_EXISTS)) {
 			g_set_error(error, STORE_ERROR, STORE_ERROR_EXISTS,
-				    _("mailbox “%s” already exists"), newname);
+			            _("mailbox “%s” already exists"), newname);
 			return FALSE;
 		}
 		if (g_rename(src, dst) != 0) {
 			g_set_error(error, STORE_ERROR, STORE_ERROR_IO, _("cannot rename %s: %s"),
-				    src, g_strerror(errno));
+			            src, g_strerror(errno));
 			return FALSE;
 		}
 		forget_mailbox(store, user, *n);
@@ -676,12 +677,12 @@ store_mailbox_rename(Store *store, const char *user, const char *from, const cha
 		g_autoptr(StoreMailbox) mb = store_mailbox_open(store, user, newname, error);
 		if (mb == NULL || !store_mailbox_reset_uidvalidity(mb, error))
 			return FALSE;
-		StoreChange change = { .kind = STORE_CHANGE_MAILBOX_RENAMED,
-				       .user = user,
-				       .mailbox = *n,
-				       .new_name = newname,
-				       .uidvalidity = mb->uidvalidity,
-				       .origin = store->origin };
+		StoreChange change = {.kind = STORE_CHANGE_MAILBOX_RENAMED,
+		                      .user = user,
+		                      .mailbox = *n,
+		                      .new_name = newname,
+		                      .uidvalidity = mb->uidvalidity,
+		                      .origin = store->origin};
 		store_emit(store, &change);
 	}
 	return TRUE;
@@ -694,7 +695,7 @@ store_mailbox_recreate(Store *store, const char *user, const char *name, GError 
 	if (mb == NULL || !store_mailbox_reset(mb, error))
 		return FALSE;
 	store_emit_simple(store, STORE_CHANGE_MAILBOX_RECREATED, user, mb->name, 0, 0,
-			  mb->uidvalidity);
+	                  mb->uidvalidity);
 	return TRUE;
 }
 
@@ -722,7 +723,7 @@ store_subscription_list(Store *store, const char *user)
 
 gboolean
 store_subscription_set(Store *store, const char *user, const char *name, gboolean subscribed,
-		       GError **error)
+                       GError **error)
 {
 	if (!check_user(store, user, error) || !store_mailbox_name_is_valid(store, name, error))
 		return FALSE;
@@ -752,7 +753,7 @@ store_subscription_set(Store *store, const char *user, const char *name, gboolea
 guint
 store_watch(Store *store, StoreWatchFunc func, gpointer user_data)
 {
-	StoreWatcher w = { .id = ++store->next_watch_id, .func = func, .user_data = user_data };
+	StoreWatcher w = {.id = ++store->next_watch_id, .func = func, .user_data = user_data};
 	g_array_append_val(store->watchers, w);
 	return w.id;
 }
@@ -801,16 +802,16 @@ store_emit(Store *store, const StoreChange *change)
 
 void
 store_emit_simple(Store *store, StoreChangeKind kind, const char *user, const char *mailbox,
-		  guint32 uid, guint32 flags, guint32 uidvalidity)
+                  guint32 uid, guint32 flags, guint32 uidvalidity)
 {
 	StoreChange change = {
-		.kind = kind,
-		.user = user,
-		.mailbox = mailbox,
-		.uid = uid,
-		.flags = flags,
-		.uidvalidity = uidvalidity,
-		.origin = store->origin,
+	    .kind = kind,
+	    .user = user,
+	    .mailbox = mailbox,
+	    .uid = uid,
+	    .flags = flags,
+	    .uidvalidity = uidvalidity,
+	    .origin = store->origin,
 	};
 	store_emit(store, &change);
 }

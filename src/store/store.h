@@ -92,23 +92,21 @@ gboolean store_mailbox_exists(Store *store, const char *user, const char *name);
 gboolean store_mailbox_create(Store *store, const char *user, const char *name, GError **error);
 gboolean store_mailbox_delete(Store *store, const char *user, const char *name, GError **error);
 gboolean store_mailbox_rename(Store *store, const char *user, const char *from, const char *to,
-			      GError **error);
+                              GError **error);
 /* The administrative "recreate": every message removed and a new, larger
  * UIDVALIDITY, INBOX included — the mailbox replaced under a client's feet. */
-gboolean store_mailbox_recreate(Store *store, const char *user, const char *name,
-				GError **error);
+gboolean store_mailbox_recreate(Store *store, const char *user, const char *name, GError **error);
 /* Every mailbox of the user, INBOX first then sorted; free with g_strfreev. */
 char **store_mailbox_list(Store *store, const char *user, GError **error);
 
 /* Subscriptions (IMAP LSUB), kept in the Maildir's "subscriptions" file. */
 gboolean store_subscription_set(Store *store, const char *user, const char *name,
-				 gboolean subscribed, GError **error);
+                                gboolean subscribed, GError **error);
 char **store_subscription_list(Store *store, const char *user);
 
 /* Opens a mailbox: a new reference, shared by every session of the process.
  * After a delete the old object stays valid but store_mailbox_is_deleted(). */
-StoreMailbox *store_mailbox_open(Store *store, const char *user, const char *name,
-				 GError **error);
+StoreMailbox *store_mailbox_open(Store *store, const char *user, const char *name, GError **error);
 StoreMailbox *store_mailbox_ref(StoreMailbox *mb);
 void store_mailbox_unref(StoreMailbox *mb);
 G_DEFINE_AUTOPTR_CLEANUP_FUNC(StoreMailbox, store_mailbox_unref)
@@ -141,24 +139,23 @@ StoreDelivery *store_delivery_begin(StoreMailbox *mb, GError **error);
 gboolean store_delivery_write(StoreDelivery *d, const void *data, gsize len, GError **error);
 /* internal_date < 0 means now. On success the message is on disk, synced. */
 gboolean store_delivery_commit(StoreDelivery *d, guint32 flags, gint64 internal_date,
-			       guint32 *uid_r, GError **error);
+                               guint32 *uid_r, GError **error);
 /* Frees a delivery; one not committed is removed from tmp/. */
 void store_delivery_free(StoreDelivery *d);
 G_DEFINE_AUTOPTR_CLEANUP_FUNC(StoreDelivery, store_delivery_free)
 
 /* The whole of a delivery in one call. */
 gboolean store_deliver(StoreMailbox *mb, const void *data, gsize len, guint32 flags,
-		       gint64 internal_date, guint32 *uid_r, GError **error);
+                       gint64 internal_date, guint32 *uid_r, GError **error);
 
 /* The message's bytes (mapped, not copied). */
 GBytes *store_message_read(StoreMailbox *mb, guint32 uid, GError **error);
 /* Copies a message into another mailbox (IMAP COPY); its flags go with it. */
 gboolean store_message_copy(StoreMailbox *from, guint32 uid, StoreMailbox *to, guint32 *uid_r,
-			    GError **error);
+                            GError **error);
 gboolean store_message_set_flags(StoreMailbox *mb, guint32 uid, guint32 flags, GError **error);
 /* Removes messages for good. */
-gboolean store_mailbox_expunge(StoreMailbox *mb, const guint32 *uids, guint n_uids,
-			       GError **error);
+gboolean store_mailbox_expunge(StoreMailbox *mb, const guint32 *uids, guint n_uids, GError **error);
 /* Hands the messages still \Recent to the caller's session (RFC 3501 §2.3.2:
  * only one session sees a message as recent) and clears them in the store.
  * Returns the UIDs, ascending. */
@@ -172,16 +169,16 @@ gboolean store_seed_message(StoreMailbox *mb, const char *file, guint32 flags, G
 
 /* --- Notifications, delivered synchronously on the main loop --- */
 typedef enum {
-	STORE_CHANGE_MESSAGE_NEW,      /* uid, flags */
-	STORE_CHANGE_FLAGS,            /* uid, flags */
-	STORE_CHANGE_EXPUNGE,          /* uid */
-	STORE_CHANGE_MAILBOX_CREATED,  /* mailbox, uidvalidity */
-	STORE_CHANGE_MAILBOX_DELETED,  /* mailbox */
-	STORE_CHANGE_MAILBOX_RENAMED,  /* mailbox → new_name */
+	STORE_CHANGE_MESSAGE_NEW,       /* uid, flags */
+	STORE_CHANGE_FLAGS,             /* uid, flags */
+	STORE_CHANGE_EXPUNGE,           /* uid */
+	STORE_CHANGE_MAILBOX_CREATED,   /* mailbox, uidvalidity */
+	STORE_CHANGE_MAILBOX_DELETED,   /* mailbox */
+	STORE_CHANGE_MAILBOX_RENAMED,   /* mailbox → new_name */
 	STORE_CHANGE_MAILBOX_RECREATED, /* mailbox, the new uidvalidity */
-	STORE_CHANGE_POP3_OPENED,      /* a POP3 session took the user's maildrop */
-	STORE_CHANGE_POP3_MARKS,       /* uid marked (flags 1) or unmarked (flags 0) by DELE/RSET */
-	STORE_CHANGE_POP3_CLOSED,      /* the maildrop was released */
+	STORE_CHANGE_POP3_OPENED,       /* a POP3 session took the user's maildrop */
+	STORE_CHANGE_POP3_MARKS,  /* uid marked (flags 1) or unmarked (flags 0) by DELE/RSET */
+	STORE_CHANGE_POP3_CLOSED, /* the maildrop was released */
 } StoreChangeKind;
 
 typedef struct {
@@ -217,7 +214,7 @@ G_DEFINE_AUTOPTR_CLEANUP_FUNC(StorePop3, store_pop3_close)
 guint store_pop3_count(const StorePop3 *p);
 /* FALSE when n is out of range. */
 gboolean store_pop3_get(const StorePop3 *p, guint n, guint32 *uid_r, gsize *size_r,
-			gboolean *marked_r);
+                        gboolean *marked_r);
 /* Count and octets of the messages not marked (STAT). */
 void store_pop3_stat(const StorePop3 *p, guint *count_r, gsize *octets_r);
 /* The unique-id listing of RFC 1939 §7: UIDVALIDITY and UID in hex. Caller frees. */

@@ -1,0 +1,58 @@
+/* facteur serve: the three servers for real clients (Thunderbird, mutt, curl,
+ * telnet), on the one main loop, until Ctrl-C. */
+#include "cmd/cmd.h"
+#include "cmd/serve-setup.h"
+#include "core/facteur-i18n.h"
+
+#include <glib-unix.h>
+#include <stdio.h>
+
+extern const FacteurCommand facteur_cmd_serve;
+
+static gboolean
+on_signal(gpointer data)
+{
+	g_main_loop_quit(data);
+	return G_SOURCE_REMOVE;
+}
+
+static int
+run(int argc, char **argv)
+{
+	ServeOptions opts;
+	serve_options_init(&opts);
+	g_autoptr(GOptionContext) ctx = facteur_cmd_context(NULL, &facteur_cmd_serve);
+	g_option_context_add_main_entries(ctx, serve_option_entries(&opts), "facteur");
+	if (!facteur_cmd_parse(ctx, &argc, &argv))
+		return FACTEUR_EXIT_USAGE;
+	if (argc > 1)
+		return facteur_cmd_usage_error("serve", _("unexpected argument “%s”."), argv[1]);
+
+	g_autoptr(GError) error = NULL;
+	ServeSetup *setup = serve_setup_start(&opts, &error);
+	if (setup == NULL) {
+		fprintf(stderr, "facteur serve: %s\n", error->message);
+		serve_options_clear(&opts);
+		return error->domain == G_OPTION_ERROR ? FACTEUR_EXIT_USAGE : FACTEUR_EXIT_FAILED;
+	}
+	serve_setup_print_banner(setup, stdout);
+	fflush(stdout);
+
+	GMainLoop *loop = g_main_loop_new(NULL, FALSE);
+	guint sigint = g_unix_signal_add(SIGINT, on_signal, loop);
+	guint sigterm = g_unix_signal_add(SIGTERM, on_signal, loop);
+	g_main_loop_run(loop);
+	g_source_remove(sigint);
+	g_source_remove(sigterm);
+	printf("%s\n", _("Stopping: every client is told goodbye (421, -ERR, * BYE)."));
+	serve_setup_stop(setup);
+	g_main_loop_unref(loop);
+	serve_options_clear(&opts);
+	return FACTEUR_EXIT_OK;
+}
+
+const FacteurCommand facteur_cmd_serve = {
+    .name = "serve",
+    .summary = N_("Run the SMTP, POP3 and IMAP servers for real mail clients"),
+    .run = run,
+};
