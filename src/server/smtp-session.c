@@ -71,6 +71,15 @@ printable(const char *text)
 	return g_string_free(out, FALSE);
 }
 
+/* Replies are ASCII (RFC 5321 §2.4): "RFC 5321 §4.1.1.2" is sent as
+ * "RFC 5321 section 4.1.1.2". */
+static char *
+ascii_rfc(const char *rfc)
+{
+	g_auto(GStrv) parts = g_strsplit(rfc, "§", -1);
+	return g_strjoinv("section ", parts);
+}
+
 static gsize
 max_size(SmtpSession *s)
 {
@@ -561,7 +570,8 @@ cmd_help(SmtpSession *s, SmtpCommand *cmd)
 			g_autofree char *what = printable(cmd->args);
 			reply(s, "504 5.5.4 HELP: no such command %s", what);
 		} else {
-			reply(s, "214 2.0.0 %s (%s)", info->syntax, info->rfc);
+			g_autofree char *rfc = ascii_rfc(info->rfc);
+			reply(s, "214 2.0.0 %s (%s)", info->syntax, rfc);
 		}
 		return;
 	}
@@ -639,7 +649,7 @@ command(SmtpSession *s, const char *line, gsize len)
 	if (cmd->path != NULL && strlen(cmd->path) > SMTP_MAX_PATH) {
 		reply(s,
 		      "501 5.1.3 Error: address too long (at most %u octets, RFC 5321 "
-		      "§4.5.3.1.3)",
+		      "section 4.5.3.1.3)",
 		      SMTP_MAX_PATH);
 		return;
 	}
