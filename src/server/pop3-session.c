@@ -506,5 +506,6 @@ const ServerProtocol server_protocol_pop3 = {
     .idle_timeout = pop3_idle_timeout,
     .shutdown = pop3_shutdown,
     .drained = pop3_drained,
+    /* TRANSLATORS: a reply sent on the wire: keep the code, and ASCII only. */
     .too_many_connections = N_("-ERR [SYS/TEMP] Too many connections, try again later"),
 };

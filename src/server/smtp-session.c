@@ -751,5 +751,6 @@ const ServerProtocol server_protocol_smtp = {
     .input = smtp_input,
     .idle_timeout = smtp_idle_timeout,
     .shutdown = smtp_shutdown,
+    /* TRANSLATORS: a reply sent on the wire: keep the code, and ASCII only. */
     .too_many_connections = N_("421 4.7.0 Error: too many connections, try again later"),
 };
