@@ -12,10 +12,10 @@
 #include <string.h>
 #include <unistd.h>
 
-/* The listener's high-water mark (server.c): past it the listener stops
- * reading and promises a drained() call, so the session stops answering
- * until then rather than queueing message after message. */
-#define OUTPUT_LIMIT (1024 * 1024)
+/* Past the listener's high-water mark it stops reading and promises a
+ * drained() call, so the session stops answering until then rather than
+ * queueing message after message. */
+#define OUTPUT_LIMIT SERVER_OUTPUT_HIGH_MARK
 
 typedef struct {
 	ServerConn *conn;
@@ -494,8 +494,7 @@ pop3_drained(gpointer p)
 	if (!s->blocked)
 		return;
 	s->blocked = FALSE;
-	/* Not from here: output written in drained() would wait for the next read. */
-	server_conn_defer(s->conn, 0, continue_later);
+	continue_later(s);
 }
 
 const ServerProtocol server_protocol_pop3 = {
