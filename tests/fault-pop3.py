@@ -182,6 +182,23 @@ def test_dele_then_kill(srv):
     c.close()
 
 
+def test_quit_then_login(srv):
+    """QUIT then an immediate new login: the maildrop is free as soon as +OK is read."""
+    refused = 0
+    for _ in range(30):
+        c = login(srv, "bob")
+        c.cmd("QUIT")
+        d = Client(srv.ports["pop3"])
+        d.line()
+        d.cmd("USER bob")
+        if not d.cmd("PASS bobpass").startswith("+OK"):
+            refused += 1
+        d.cmd("QUIT")
+        d.close()
+        c.close()
+    t.eq(refused, 0, "a login right after QUIT is never refused with [IN-USE] (30 tries)")
+
+
 def main():
     srv = Server(timeouts={"smtp": 2, "pop3": 2, "imap": 2}).start_or_skip(t, ("pop3",))
     with srv:
@@ -196,6 +213,7 @@ def main():
         grown = mem1["VmHWM"] - mem0["VmHWM"]
         bound = 96 if ASAN else 16
         t.ok(grown < bound * 1024, f"memory bounded: VmHWM grew by {grown} kB (< {bound} MB)")
+        t.run("QUIT then login", test_quit_then_login, srv)
         t.run("DELE then drop", test_dele_then_drop, srv)
         t.run("DELE then kill", test_dele_then_kill, srv)
     t.done()

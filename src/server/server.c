@@ -597,6 +597,9 @@ servers_new(Store *store, const ServerConfig *config, GError **error)
 		g_autoptr(GSocketAddress) effective = NULL;
 		g_autoptr(GError) local = NULL;
 		s->service[p] = g_socket_service_new();
+		/* GLib's default backlog of 10 drops the SYNs of a class connecting at
+		 * once; the kernel then retries after a whole second. */
+		g_socket_listener_set_backlog(G_SOCKET_LISTENER(s->service[p]), 1024);
 		if (!g_socket_listener_add_address(G_SOCKET_LISTENER(s->service[p]), sa,
 		                                   G_SOCKET_TYPE_STREAM, G_SOCKET_PROTOCOL_TCP,
 		                                   NULL, &effective, &local)) {
