@@ -6,9 +6,13 @@
 #include <string.h>
 
 extern const FacteurCommand facteur_cmd_serve;
+extern const FacteurCommand facteur_cmd_decode;
+extern const FacteurCommand facteur_cmd_capture;
 
 const FacteurCommand *const facteur_commands[] = {
     &facteur_cmd_serve,
+    &facteur_cmd_decode,
+    &facteur_cmd_capture,
     NULL,
 };
 
