@@ -8,9 +8,9 @@
 
 #include <string.h>
 
-/* The listener's high-water mark (server.c): past it the listener stops
- * reading and promises a drained() call, when the job goes on. */
-#define OUTPUT_LIMIT (1024 * 1024)
+/* Past the listener's high-water mark it stops reading and promises a
+ * drained() call, when the job goes on. */
+#define OUTPUT_LIMIT SERVER_OUTPUT_HIGH_MARK
 /* Literals at least this large are queued as they are, without a copy. */
 #define LITERAL_BY_REFERENCE 4096
 
@@ -276,7 +276,9 @@ static void
 job_finish(ImapSession *s, ImapFetchJob *job)
 {
 	ImapCommand cmd = { .tag = job->tag, .info = job->info, .uid = job->uid };
-	if (job->expunged)
+	/* UID FETCH may announce the expunges at once (§7.4.1); FETCH may not,
+	 * and says that some messages could not be read. */
+	if (job->expunged && !job->uid)
 		imap_session_no(s, &cmd, "EXPUNGEISSUED",
 				"Some messages were expunged by another session; NOOP tells which");
 	else

@@ -407,17 +407,14 @@ append_header_or_nil(GString *out, const ImapMessage *m, const Part *p, const ch
 	imap_append_nstring(out, v);
 }
 
+/* Lines of a body as Dovecot counts them: its line ends. The CRLF before a
+ * boundary belongs to the boundary, so a part's last line often has none. */
 static guint
 count_lines(const ImapMessage *m, gsize start, gsize end)
 {
 	guint n = 0;
-	for (const char *q = m->data + start; q < m->data + end;) {
-		const char *lf = memchr(q, '\n', (gsize)(m->data + end - q));
-		n++;
-		if (lf == NULL)
-			break;
-		q = lf + 1;
-	}
+	for (const char *q = m->data + start; q < m->data + end; q++)
+		n += *q == '\n';
 	return n;
 }
 

@@ -33,7 +33,7 @@ wire_text(const char *text)
 		const char *from, *to;
 	} subst[] = {
 		{ "“", "\"" }, { "”", "\"" }, { "«", "\"" }, { "»", "\"" },
-		{ "‘", "'" },  { "’", "'" },  { "…", "..." }, { "—", "-" },
+		{ "‘", "'" },  { "’", "'" },  { "…", "..." }, { "—", "-" }, { "§", "" },
 	};
 	g_autoptr(GString) s = g_string_new(text);
 	for (gsize i = 0; i < G_N_ELEMENTS(subst); i++)
@@ -119,37 +119,48 @@ imap_session_no(ImapSession *s, const ImapCommand *cmd, const char *code, const 
 	va_end(ap);
 }
 
+/* The store's messages are translated for the TUI; the wire gets English. */
 void
 imap_session_no_store(ImapSession *s, const ImapCommand *cmd, const GError *error)
 {
-	const char *code = NULL;
+	const char *code = "UNAVAILABLE";
+	const char *text = "The mail store failed";
 	if (error->domain == STORE_ERROR) {
 		switch ((StoreError)error->code) {
 		case STORE_ERROR_INVALID_NAME:
+			code = "CANNOT";
+			text = "Invalid mailbox name for this server (empty level, \\, /, * or %, "
+			       "control character, too long or too deep)";
+			break;
 		case STORE_ERROR_NOT_ALLOWED:
 			code = "CANNOT";
+			text = "Not allowed";
 			break;
 		case STORE_ERROR_NOT_FOUND:
 			code = "NONEXISTENT";
+			text = "Mailbox doesn't exist";
 			break;
 		case STORE_ERROR_EXISTS:
 			code = "ALREADYEXISTS";
+			text = "Mailbox already exists";
 			break;
 		case STORE_ERROR_LIMIT:
 			code = "LIMIT";
+			text = "A limit of this server was reached (size, number or depth of "
+			       "mailboxes)";
 			break;
 		case STORE_ERROR_IN_USE:
 			code = "INUSE";
+			text = "In use by another session";
 			break;
 		case STORE_ERROR_IO:
-			code = "UNAVAILABLE";
 			break;
 		case STORE_ERROR_CORRUPT:
 			code = "CORRUPTION";
+			text = "A file of the mail store could not be read";
 			break;
 		}
 	}
-	g_autofree char *text = wire_text(error->message);
 	imap_session_no(s, cmd, code, "%s", text);
 }
 
@@ -909,20 +920,11 @@ session_shutdown(gpointer session)
 }
 
 static void
-resume_fetch(gpointer session)
+session_drained(gpointer session)
 {
 	ImapSession *s = session;
 	if (s->fetch != NULL)
 		imap_fetch_job_resume(s);
-}
-
-static void
-session_drained(gpointer session)
-{
-	ImapSession *s = session;
-	/* Not from inside drained(): what it writes would wait for the next read. */
-	if (s->fetch != NULL)
-		server_conn_defer(s->conn, 0, resume_fetch);
 }
 
 const ServerProtocol server_protocol_imap = {
