@@ -13,7 +13,7 @@ read_data(const char *name)
 {
 	const char *top = g_getenv("FACTEUR_TOP");
 	g_autofree char *path =
-		g_build_filename(top != NULL ? top : ".", "tests", "data", name, NULL);
+	    g_build_filename(top != NULL ? top : ".", "tests", "data", name, NULL);
 	g_autoptr(GError) error = NULL;
 	char *contents;
 	gsize len;
@@ -93,8 +93,8 @@ test_dovecot(void)
 	g_assert_cmpstr(ours->str, ==, line);
 
 	/* BODY.PEEK[HEADER], BODY[1], then BODY.PEEK[1.2.2.MIME] BODY.PEEK[2]<0.64>. */
-	static const char *const sections[] = { "BODY[HEADER]", "BODY[1]", "BODY[1.2.2.MIME]",
-						"BODY[2]<0.64>" };
+	static const char *const sections[] = {"BODY[HEADER]", "BODY[1]", "BODY[1.2.2.MIME]",
+	                                       "BODY[2]<0.64>"};
 	guint k = 0;
 	for (guint f = 0; f < 3; f++) {
 		r = dovecot_fetch(rp, s2c, &pos, 0);
@@ -111,8 +111,9 @@ test_dovecot(void)
 			gsize glen = g_bytes_get_size(got);
 			if (att.has_partial)
 				glen = MIN(glen - att.partial_start, att.partial_length);
-			g_assert_cmpmem((const char *)g_bytes_get_data(got, NULL) + att.partial_start,
-					glen, value->data, value->len);
+			g_assert_cmpmem((const char *)g_bytes_get_data(got, NULL) +
+			                    att.partial_start,
+			                glen, value->data, value->len);
 			imap_fetch_att_clear(&att);
 			k++;
 		}
@@ -124,43 +125,42 @@ test_dovecot(void)
 static void
 test_sections(void)
 {
-	static const char raw[] =
-		"From: a@example.org\r\n"
-		"Subject: outer\r\n"
-		"Content-Type: multipart/mixed; boundary=\"B\"\r\n"
-		"\r\n"
-		"preamble\r\n"
-		"--B\r\n"
-		"Content-Type: text/plain\r\n"
-		"\r\n"
-		"first\r\n"
-		"--B\r\n"
-		"Content-Type: message/rfc822\r\n"
-		"\r\n"
-		"From: b@example.org\r\n"
-		"Subject: inner\r\n"
-		"\r\n"
-		"inner body\r\n"
-		"--B--\r\n"
-		"epilogue\r\n";
+	static const char raw[] = "From: a@example.org\r\n"
+	                          "Subject: outer\r\n"
+	                          "Content-Type: multipart/mixed; boundary=\"B\"\r\n"
+	                          "\r\n"
+	                          "preamble\r\n"
+	                          "--B\r\n"
+	                          "Content-Type: text/plain\r\n"
+	                          "\r\n"
+	                          "first\r\n"
+	                          "--B\r\n"
+	                          "Content-Type: message/rfc822\r\n"
+	                          "\r\n"
+	                          "From: b@example.org\r\n"
+	                          "Subject: inner\r\n"
+	                          "\r\n"
+	                          "inner body\r\n"
+	                          "--B--\r\n"
+	                          "epilogue\r\n";
 	g_autoptr(GBytes) bytes = g_bytes_new_static(raw, sizeof(raw) - 1);
 	g_autoptr(ImapMessage) msg = imap_message_new(bytes);
 	static const struct {
 		const char *att;
 		const char *expected; /* NULL: no such part */
 	} cases[] = {
-		{ "BODY[1]", "first" },
-		{ "BODY[1.MIME]", "Content-Type: text/plain\r\n\r\n" },
-		{ "BODY[2]", "From: b@example.org\r\nSubject: inner\r\n\r\ninner body" },
-		{ "BODY[2.HEADER]", "From: b@example.org\r\nSubject: inner\r\n\r\n" },
-		{ "BODY[2.TEXT]", "inner body" },
-		{ "BODY[2.1]", "inner body" },
-		{ "BODY[2.HEADER.FIELDS (subject)]", "Subject: inner\r\n\r\n" },
-		{ "BODY[HEADER.FIELDS.NOT (Content-Type From)]", "Subject: outer\r\n\r\n" },
-		{ "BODY[3]", NULL },
-		{ "BODY[1.1]", NULL },
-		{ "BODY[1.HEADER]", NULL },
-		{ "BODY[TEXT]", NULL /* checked below */ },
+	    {"BODY[1]", "first"},
+	    {"BODY[1.MIME]", "Content-Type: text/plain\r\n\r\n"},
+	    {"BODY[2]", "From: b@example.org\r\nSubject: inner\r\n\r\ninner body"},
+	    {"BODY[2.HEADER]", "From: b@example.org\r\nSubject: inner\r\n\r\n"},
+	    {"BODY[2.TEXT]", "inner body"},
+	    {"BODY[2.1]", "inner body"},
+	    {"BODY[2.HEADER.FIELDS (subject)]", "Subject: inner\r\n\r\n"},
+	    {"BODY[HEADER.FIELDS.NOT (Content-Type From)]", "Subject: outer\r\n\r\n"},
+	    {"BODY[3]", NULL},
+	    {"BODY[1.1]", NULL},
+	    {"BODY[1.HEADER]", NULL},
+	    {"BODY[TEXT]", NULL /* checked below */},
 	};
 	for (gsize i = 0; i < G_N_ELEMENTS(cases) - 1; i++) {
 		ImapFetchAtt att;
@@ -171,18 +171,19 @@ test_sections(void)
 		} else {
 			g_assert_nonnull(got);
 			g_assert_cmpmem(g_bytes_get_data(got, NULL), g_bytes_get_size(got),
-					cases[i].expected, strlen(cases[i].expected));
+			                cases[i].expected, strlen(cases[i].expected));
 		}
 		imap_fetch_att_clear(&att);
 	}
 	g_autoptr(GString) bs = g_string_new(NULL);
 	imap_message_write_bodystructure(msg, bs, FALSE);
-	g_assert_cmpstr(bs->str, ==,
-			"((\"text\" \"plain\" NIL NIL NIL \"7bit\" 5 0)(\"message\" \"rfc822\" NIL "
-			"NIL NIL \"7bit\" 49 (NIL \"inner\" ((NIL NIL \"b\" \"example.org\")) ((NIL "
-			"NIL \"b\" \"example.org\")) ((NIL NIL \"b\" \"example.org\")) NIL NIL NIL "
-			"NIL NIL) (\"text\" \"plain\" (\"charset\" \"us-ascii\") NIL NIL \"7bit\" 10 "
-			"0) 3) \"mixed\")");
+	g_assert_cmpstr(
+	    bs->str, ==,
+	    "((\"text\" \"plain\" NIL NIL NIL \"7bit\" 5 0)(\"message\" \"rfc822\" NIL "
+	    "NIL NIL \"7bit\" 49 (NIL \"inner\" ((NIL NIL \"b\" \"example.org\")) ((NIL "
+	    "NIL \"b\" \"example.org\")) ((NIL NIL \"b\" \"example.org\")) NIL NIL NIL "
+	    "NIL NIL) (\"text\" \"plain\" (\"charset\" \"us-ascii\") NIL NIL \"7bit\" 10 "
+	    "0) 3) \"mixed\")");
 	g_autofree char *subject = imap_message_header_text(msg, "subject");
 	g_assert_cmpstr(subject, ==, "outer");
 }
@@ -192,9 +193,9 @@ static void
 test_single_part(void)
 {
 	static const char raw[] = "Subject: =?ISO-8859-1?Q?R=E9union?=\r\n"
-				  "Date: Mon, 23 Nov 2026 09:15:00 +0100\r\n"
-				  "\r\n"
-				  "Bonjour\r\n";
+	                          "Date: Mon, 23 Nov 2026 09:15:00 +0100\r\n"
+	                          "\r\n"
+	                          "Bonjour\r\n";
 	g_autoptr(GBytes) bytes = g_bytes_new_static(raw, sizeof(raw) - 1);
 	g_autoptr(ImapMessage) msg = imap_message_new(bytes);
 	ImapFetchAtt att;

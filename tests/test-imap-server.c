@@ -144,23 +144,23 @@ tagged_line(const char *answer)
 	return nl != NULL ? nl + 1 : answer;
 }
 
-#define ASSERT_TAGGED(answer, prefix)                                                      \
-	do {                                                                                \
-		if (!g_str_has_prefix(tagged_line(answer), prefix))                         \
-			g_error("answer:\n%s\nexpected the tagged line to start with “%s”", \
-			        answer, prefix);                                            \
+#define ASSERT_TAGGED(answer, prefix)                                                              \
+	do {                                                                                       \
+		if (!g_str_has_prefix(tagged_line(answer), prefix))                                \
+			g_error("answer:\n%s\nexpected the tagged line to start with “%s”",        \
+			        answer, prefix);                                                   \
 	} while (0)
 
-#define ASSERT_HAS(answer, part)                                                 \
-	do {                                                                      \
-		if (strstr(answer, part) == NULL)                                 \
-			g_error("answer:\n%s\ndoes not contain “%s”", answer, part); \
+#define ASSERT_HAS(answer, part)                                                                   \
+	do {                                                                                       \
+		if (strstr(answer, part) == NULL)                                                  \
+			g_error("answer:\n%s\ndoes not contain “%s”", answer, part);               \
 	} while (0)
 
-#define ASSERT_HASNT(answer, part)                                          \
-	do {                                                                 \
-		if (strstr(answer, part) != NULL)                            \
-			g_error("answer:\n%s\ncontains “%s”", answer, part); \
+#define ASSERT_HASNT(answer, part)                                                                 \
+	do {                                                                                       \
+		if (strstr(answer, part) != NULL)                                                  \
+			g_error("answer:\n%s\ncontains “%s”", answer, part);                       \
 	} while (0)
 
 static TestClient *
@@ -408,8 +408,9 @@ test_select_examine(Fixture *f, gconstpointer data)
 	ASSERT_HASNT(e4, "UNSEEN");
 	/* A failed SELECT leaves no mailbox selected. */
 	g_autofree char *g = cmd(c2, "b5", "SELECT Nulle-part");
-	g_assert_cmpstr(g, ==, "* OK [CLOSED] Previous mailbox closed\n"
-	                       "b5 NO [NONEXISTENT] Mailbox doesn't exist");
+	g_assert_cmpstr(g, ==,
+	                "* OK [CLOSED] Previous mailbox closed\n"
+	                "b5 NO [NONEXISTENT] Mailbox doesn't exist");
 	g_autofree char *h = cmd(c2, "b6", "FETCH 1 FLAGS");
 	ASSERT_TAGGED(h, "b6 BAD FETCH: no mailbox selected");
 	/* The first session hears about the \Seen set by the second. */
@@ -471,8 +472,9 @@ test_utf7_names(Fixture *f, gconstpointer data)
 	g_autofree char *e = cmd(c, "a4", "SELECT \"Éléments envoyés\"");
 	ASSERT_TAGGED(e, "a4 NO [CANNOT]");
 	g_autofree char *g = cmd(c, "a5", "STATUS \"&AMk-l&AOk-ments envoy&AOk-s\" (MESSAGES)");
-	g_assert_cmpstr(g, ==, "* STATUS \"&AMk-l&AOk-ments envoy&AOk-s\" (MESSAGES 0)\n"
-	                       "a5 OK STATUS completed");
+	g_assert_cmpstr(g, ==,
+	                "* STATUS \"&AMk-l&AOk-ments envoy&AOk-s\" (MESSAGES 0)\n"
+	                "a5 OK STATUS completed");
 }
 
 static void
@@ -486,18 +488,21 @@ test_list_lsub_namespace(Fixture *f, gconstpointer data)
 	g_autofree char *a = cmd(c, "a1", "LIST \"\" \"\"");
 	g_assert_cmpstr(a, ==, "* LIST (\\Noselect) \".\" \"\"\na1 OK LIST completed");
 	g_autofree char *b = cmd(c, "a2", "LIST \"\" %");
-	g_assert_cmpstr(b, ==, "* LIST (\\HasNoChildren) \".\" INBOX\n"
-	                       "* LIST (\\HasChildren) \".\" Projets\na2 OK LIST completed");
+	g_assert_cmpstr(b, ==,
+	                "* LIST (\\HasNoChildren) \".\" INBOX\n"
+	                "* LIST (\\HasChildren) \".\" Projets\na2 OK LIST completed");
 	g_autofree char *d = cmd(c, "a3", "LIST Projets. %");
-	g_assert_cmpstr(d, ==, "* LIST (\\HasNoChildren) \".\" Projets.Alpha\n"
-	                       "* LIST (\\HasNoChildren) \".\" Projets.Beta\na3 OK LIST completed");
+	g_assert_cmpstr(d, ==,
+	                "* LIST (\\HasNoChildren) \".\" Projets.Alpha\n"
+	                "* LIST (\\HasNoChildren) \".\" Projets.Beta\na3 OK LIST completed");
 	g_autofree char *e = cmd(c, "a4", "LIST \"\" inbox");
 	g_assert_cmpstr(e, ==, "* LIST (\\HasNoChildren) \".\" INBOX\na4 OK LIST completed");
 	g_autofree char *g = cmd(c, "a5", "SUBSCRIBE Projets.Beta");
 	g_assert_cmpstr(g, ==, "a5 OK SUBSCRIBE completed");
 	/* The parent level is not subscribed: listed \Noselect under "%". */
 	g_autofree char *h = cmd(c, "a6", "LSUB \"\" %");
-	g_assert_cmpstr(h, ==, "* LSUB (\\Noselect \\HasChildren) \".\" Projets\na6 OK LSUB completed");
+	g_assert_cmpstr(h, ==,
+	                "* LSUB (\\Noselect \\HasChildren) \".\" Projets\na6 OK LSUB completed");
 	g_autofree char *i = cmd(c, "a7", "LSUB \"\" *");
 	g_assert_cmpstr(i, ==, "* LSUB (\\HasNoChildren) \".\" Projets.Beta\na7 OK LSUB completed");
 	g_autofree char *j = cmd(c, "a8", "UNSUBSCRIBE Projets.Beta");
@@ -558,7 +563,8 @@ test_uidvalidity_delete_create(Fixture *f, gconstpointer data)
 	ASSERT_HAS(h, "[UIDNEXT 1]");
 	/* Deleting its own selected mailbox leaves the session selected nowhere. */
 	g_autofree char *i = cmd(c, "a7", "DELETE Projets");
-	g_assert_cmpstr(i, ==, "* OK [CLOSED] The selected mailbox is gone\na7 OK DELETE completed");
+	g_assert_cmpstr(i, ==,
+	                "* OK [CLOSED] The selected mailbox is gone\na7 OK DELETE completed");
 	g_autofree char *j = cmd(c, "a8", "NOOP");
 	g_assert_cmpstr(j, ==, "a8 OK NOOP completed");
 }
@@ -683,8 +689,9 @@ test_fetch(Fixture *f, gconstpointer data)
 	g_autofree char *n = cmd(c, "a12", "FETCH 1 RFC822");
 	ASSERT_HAS(n, "* 1 FETCH (RFC822 {157}\nFrom: Bob");
 	g_autofree char *o = cmd(c, "a13", "FETCH 1 (RFC822.TEXT BODY[1])");
-	g_assert_cmpstr(o, ==, "* 1 FETCH (RFC822.TEXT {16}\nBonjour Alice.\n BODY[1] {16}\n"
-	                       "Bonjour Alice.\n)\na13 OK FETCH completed");
+	g_assert_cmpstr(o, ==,
+	                "* 1 FETCH (RFC822.TEXT {16}\nBonjour Alice.\n BODY[1] {16}\n"
+	                "Bonjour Alice.\n)\na13 OK FETCH completed");
 	g_autofree char *p = cmd(c, "a14", "FETCH 1 (ALL)");
 	ASSERT_TAGGED(p, "a14 BAD");
 	g_autofree char *q = cmd(c, "a15", "FETCH 1 BODY[]<0>");
@@ -758,8 +765,9 @@ test_search(Fixture *f, gconstpointer data)
 	g_autofree char *a = cmd(c, "a1", "UID SEARCH UNSEEN");
 	g_assert_cmpstr(a, ==, "* SEARCH 2\na1 OK UID SEARCH completed");
 	g_autofree char *b = cmd(c, "a2", "SEARCH CHARSET KOI8-R ALL");
-	g_assert_cmpstr(b, ==, "a2 NO [BADCHARSET (UTF-8 US-ASCII)] Only UTF-8 and US-ASCII "
-	                       "searches are supported");
+	g_assert_cmpstr(b, ==,
+	                "a2 NO [BADCHARSET (UTF-8 US-ASCII)] Only UTF-8 and US-ASCII "
+	                "searches are supported");
 	g_autofree char *d = cmd(c, "a3", "SEARCH BEFORE yesterday");
 	ASSERT_TAGGED(d, "a3 BAD");
 	g_autofree char *e = cmd(c, "a4", "SEARCH OR SEEN");
@@ -784,11 +792,13 @@ test_store_expunge(Fixture *f, gconstpointer data)
 	                "* 1 FETCH (FLAGS (\\Seen \\Answered \\Flagged \\Recent))\n"
 	                "* 2 FETCH (FLAGS (\\Answered \\Flagged \\Recent))\na1 OK STORE completed");
 	g_autofree char *b = cmd(c, "a2", "STORE 1 -FLAGS \\Answered");
-	g_assert_cmpstr(b, ==, "* 1 FETCH (FLAGS (\\Seen \\Flagged \\Recent))\na2 OK STORE completed");
+	g_assert_cmpstr(b, ==,
+	                "* 1 FETCH (FLAGS (\\Seen \\Flagged \\Recent))\na2 OK STORE completed");
 	g_autofree char *d = cmd(c, "a3", "UID STORE 2 FLAGS.SILENT (\\Draft $Label)");
 	g_assert_cmpstr(d, ==, "a3 OK UID STORE completed");
 	g_autofree char *e = cmd(c, "a4", "UID STORE 3 FLAGS (\\Deleted)");
-	g_assert_cmpstr(e, ==, "* 3 FETCH (UID 3 FLAGS (\\Deleted \\Recent))\na4 OK UID STORE completed");
+	g_assert_cmpstr(e, ==,
+	                "* 3 FETCH (UID 3 FLAGS (\\Deleted \\Recent))\na4 OK UID STORE completed");
 	g_autofree char *g = cmd(c, "a5", "STORE 1 +FLAGS (\\Deleted)");
 	g_autofree char *h = cmd(c, "a6", "UID EXPUNGE 3");
 	g_assert_cmpstr(h, ==, "* 3 EXPUNGE\n* 2 RECENT\na6 OK UID EXPUNGE completed");
@@ -868,7 +878,8 @@ test_two_sessions(Fixture *f, gconstpointer data)
 	/* Flags set by B reach A at its next command. */
 	g_autofree char *r7 = cmd(b, "b5", "STORE 1 +FLAGS (\\Flagged)");
 	g_autofree char *r8 = cmd(a, "a3", "CHECK");
-	g_assert_cmpstr(r8, ==, "* 1 FETCH (UID 2 FLAGS (\\Flagged \\Recent))\na3 OK CHECK completed");
+	g_assert_cmpstr(r8, ==,
+	                "* 1 FETCH (UID 2 FLAGS (\\Flagged \\Recent))\na3 OK CHECK completed");
 	/* A new message reaches both; \Recent goes to one session only. */
 	g_autoptr(StoreMailbox) mb = store_mailbox_open(f->store, "alice", "INBOX", NULL);
 	g_assert_true(store_deliver(mb, "Subject: new\r\n\r\nx\r\n", 19, 0, -1, NULL, NULL));
@@ -880,7 +891,8 @@ test_two_sessions(Fixture *f, gconstpointer data)
 	g_autofree char *r11 = cmd(a, "a5", "UID STORE 2 +FLAGS.SILENT (\\Deleted)");
 	g_autofree char *r12 = cmd(a, "a6", "EXPUNGE");
 	g_autofree char *r13 = cmd(b, "b7", "UID FETCH 1:* FLAGS");
-	g_assert_cmpstr(r13, ==, "* 2 FETCH (UID 4 FLAGS ())\n* 1 EXPUNGE\nb7 OK UID FETCH completed");
+	g_assert_cmpstr(r13, ==,
+	                "* 2 FETCH (UID 4 FLAGS ())\n* 1 EXPUNGE\nb7 OK UID FETCH completed");
 }
 
 /* IDLE: changes arrive at once, without the client asking. */
@@ -991,12 +1003,12 @@ test_big_fetch(Fixture *f, gconstpointer data)
 	g_assert_true(g_str_has_prefix(rest, big->str));
 	g_autofree char *text_head = g_strdup_printf(" BODY[TEXT] {%zu}\r\n", big->len - 17);
 	ASSERT_HAS(rest + big->len, text_head);
-	g_assert_true(g_str_has_suffix(rest, ")\r\na1 OK FETCH completed\r\na2 OK NOOP completed\r\n"));
+	g_assert_true(
+	    g_str_has_suffix(rest, ")\r\na1 OK FETCH completed\r\na2 OK NOOP completed\r\n"));
 	g_string_free(big, TRUE);
 }
 
-#define ADD(path, func, opts) \
-	g_test_add(path, Fixture, opts, setup, func, teardown)
+#define ADD(path, func, opts) g_test_add(path, Fixture, opts, setup, func, teardown)
 
 int
 main(int argc, char **argv)

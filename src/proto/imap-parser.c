@@ -472,13 +472,13 @@ read_atom(ImapParser *p, const char *s, gsize len, gsize *pos)
 			if (c >= 0x80)
 				set_error(p, IMAP_PARSE_ERROR_SYNTAX,
 				          N_("The octet %s is not allowed in an atom: put 8-bit "
-				            "text in a quoted string or a literal (mailbox names "
-				            "use modified UTF-7, RFC 3501 §5.1.3)."),
+				             "text in a quoted string or a literal (mailbox names "
+				             "use modified UTF-7, RFC 3501 §5.1.3)."),
 				          o);
 			else
 				set_error(p, IMAP_PARSE_ERROR_SYNTAX,
 				          N_("The character %s is not allowed in an atom (RFC 3501 "
-				            "§9: atom-specials)."),
+				             "§9: atom-specials)."),
 				          o);
 			return FALSE;
 		}
@@ -513,10 +513,11 @@ read_quoted(ImapParser *p, const char *s, gsize len, gsize *pos)
 			guchar e = (guchar)s[i + 1];
 			if (e != '"' && e != '\\') {
 				g_autofree char *o = describe_octet(e);
-				set_error(p, IMAP_PARSE_ERROR_SYNTAX,
-				          N_("In a quoted string “\\” may only escape “\"” or “\\”, "
-				            "not %s (RFC 3501 §4.3)."),
-				          o);
+				set_error(
+				    p, IMAP_PARSE_ERROR_SYNTAX,
+				    N_("In a quoted string “\\” may only escape “\"” or “\\”, "
+				       "not %s (RFC 3501 §4.3)."),
+				    o);
 				return FALSE;
 			}
 			g_string_append_c(out, (char)e);
@@ -526,7 +527,7 @@ read_quoted(ImapParser *p, const char *s, gsize len, gsize *pos)
 		if (c == '\0' || c == '\r') {
 			set_error(p, IMAP_PARSE_ERROR_SYNTAX,
 			          N_("A quoted string may not contain NUL or CR: use a literal "
-			            "(RFC 3501 §4.3)."));
+			             "(RFC 3501 §4.3)."));
 			return FALSE;
 		}
 		g_string_append_c(out, (char)c);
@@ -534,7 +535,7 @@ read_quoted(ImapParser *p, const char *s, gsize len, gsize *pos)
 	}
 	set_error(p, IMAP_PARSE_ERROR_SYNTAX,
 	          N_("Missing “\"” at the end of a quoted string: a quoted string ends on the "
-	            "line where it starts."));
+	             "line where it starts."));
 	return FALSE;
 }
 
@@ -565,7 +566,7 @@ read_literal_marker(ImapParser *p, const char *s, gsize len, gsize *pos)
 	if (digits == 0 || i >= len || s[i] != '}') {
 		set_error(p, IMAP_PARSE_ERROR_SYNTAX,
 		          N_("A literal is announced as {size} or {size+}, digits only "
-		            "(RFC 3501 §4.3, RFC 7888)."));
+		             "(RFC 3501 §4.3, RFC 7888)."));
 		return FALSE;
 	}
 	i++;
@@ -611,7 +612,7 @@ tokenise(ImapParser *p, const char *s, gsize len, gsize pos)
 			if (p->stack->len > p->limits.max_depth) {
 				set_error(p, IMAP_PARSE_ERROR_TOO_DEEP,
 				          N_("Lists nested more than %u deep: over this server's "
-				            "limit."),
+				             "limit."),
 				          p->limits.max_depth);
 				return SEG_ERROR;
 			}
@@ -641,7 +642,7 @@ tokenise(ImapParser *p, const char *s, gsize len, gsize pos)
 	if (p->stack->len > 1) {
 		set_error(p, IMAP_PARSE_ERROR_SYNTAX,
 		          N_("Missing “)”: a list opened with “(” is not closed at the end of the "
-		            "line."));
+		             "line."));
 		return SEG_ERROR;
 	}
 	return SEG_DONE;
@@ -683,8 +684,8 @@ start_command(ImapParser *p, const char *s, gsize len)
 	}
 	p->tag = g_strndup(s, i);
 	if (i == len) {
-		set_error(p, IMAP_PARSE_ERROR_SYNTAX, N_("Missing command name after the tag “%s”."),
-		          p->tag);
+		set_error(p, IMAP_PARSE_ERROR_SYNTAX,
+		          N_("Missing command name after the tag “%s”."), p->tag);
 		return SEG_ERROR;
 	}
 	gsize start = ++i;
@@ -693,7 +694,7 @@ start_command(ImapParser *p, const char *s, gsize len)
 	if (i == start) {
 		set_error(p, IMAP_PARSE_ERROR_SYNTAX,
 		          N_("Missing command name after the tag: exactly one space separates "
-		            "them."));
+		             "them."));
 		return SEG_ERROR;
 	}
 	if (i < len && s[i] != ' ') {
@@ -858,8 +859,8 @@ start_response(ImapParser *p, const char *s, gsize len)
 		return read_resp_text(p, s, len, i);
 	if (i < len && s[i] != ' ' && s[i] != '(') {
 		g_autofree char *o = describe_octet((guchar)s[i]);
-		set_error(p, IMAP_PARSE_ERROR_SYNTAX, N_("The character %s may not follow “%s”."), o,
-		          p->keyword);
+		set_error(p, IMAP_PARSE_ERROR_SYNTAX, N_("The character %s may not follow “%s”."),
+		          o, p->keyword);
 		return SEG_ERROR;
 	}
 	p->data_response = TRUE;
@@ -1020,11 +1021,11 @@ imap_parser_feed(ImapParser *p, const void *data, gsize len, gsize *consumed_r)
 				set_error(p, IMAP_PARSE_ERROR_LINE_TOO_LONG,
 				          p->side == IMAP_PARSER_COMMANDS
 				              ? N_("Command line longer than %" G_GSIZE_FORMAT
-				                  " octets (literals not counted): over this "
-				                  "server's limit.")
+				                   " octets (literals not counted): over this "
+				                   "server's limit.")
 				              : N_("Response longer than %" G_GSIZE_FORMAT
-				                  " octets (literals not counted): over the "
-				                  "limit."),
+				                   " octets (literals not counted): over the "
+				                   "limit."),
 				          p->limits.max_line);
 				g_string_truncate(p->seg, 0);
 				i += n;
@@ -1067,11 +1068,11 @@ imap_parser_feed(ImapParser *p, const void *data, gsize len, gsize *consumed_r)
 				    p, IMAP_PARSE_ERROR_LITERAL_TOO_LARGE,
 				    size > p->limits.max_literal
 				        ? N_("Literal of %" G_GSIZE_FORMAT
-				            " octets: larger than the limit of %" G_GSIZE_FORMAT
-				            " octets.")
+				             " octets: larger than the limit of %" G_GSIZE_FORMAT
+				             " octets.")
 				        : N_("Literal of %" G_GSIZE_FORMAT
-				            " octets: the literals of this command would "
-				            "exceed %" G_GSIZE_FORMAT " octets."),
+				             " octets: the literals of this command would "
+				             "exceed %" G_GSIZE_FORMAT " octets."),
 				    size,
 				    size > p->limits.max_literal ? p->limits.max_literal
 				                                 : p->limits.max_literal_total);

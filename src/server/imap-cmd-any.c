@@ -44,20 +44,22 @@ void
 imap_cmd_id(ImapSession *s, const ImapCommand *cmd)
 {
 	const ImapArg *arg = imap_cmd_arg(cmd, 0);
-	gboolean ok = imap_cmd_n_args(cmd) == 1 &&
-		      (arg->type == IMAP_ARG_NIL ||
-		       (imap_arg_is_list(arg) && imap_arg_count(arg) % 2 == 0 &&
-			imap_arg_count(arg) <= 60));
+	gboolean ok =
+	    imap_cmd_n_args(cmd) == 1 &&
+	    (arg->type == IMAP_ARG_NIL ||
+	     (imap_arg_is_list(arg) && imap_arg_count(arg) % 2 == 0 && imap_arg_count(arg) <= 60));
 	for (guint i = 0; ok && arg->type == IMAP_ARG_LIST && i < imap_arg_count(arg); i++) {
 		const char *str;
-		ok = imap_arg_get_nstring(imap_arg_nth(arg, i), &str) && (i % 2 == 1 || str != NULL);
+		ok =
+		    imap_arg_get_nstring(imap_arg_nth(arg, i), &str) && (i % 2 == 1 || str != NULL);
 	}
 	if (!ok) {
 		imap_session_bad(s, cmd, "ID takes NIL or a list of field-value pairs");
 		return;
 	}
-	imap_session_printf(s, "* ID (\"name\" \"facteur\" \"version\" \"%s\" \"support-url\" "
-			       "\"https://www.rfc-editor.org/rfc/rfc3501\")\r\n",
-			    FACTEUR_VERSION);
+	imap_session_printf(s,
+	                    "* ID (\"name\" \"facteur\" \"version\" \"%s\" \"support-url\" "
+	                    "\"https://www.rfc-editor.org/rfc/rfc3501\")\r\n",
+	                    FACTEUR_VERSION);
 	imap_session_ok(s, cmd, NULL, "ID completed");
 }

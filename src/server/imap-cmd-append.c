@@ -10,15 +10,15 @@
 static gboolean
 parse_date_time(const char *text, gint64 *t_r)
 {
-	static const char *const months[] = { "Jan", "Feb", "Mar", "Apr", "May", "Jun",
-					      "Jul", "Aug", "Sep", "Oct", "Nov", "Dec" };
+	static const char *const months[] = {"Jan", "Feb", "Mar", "Apr", "May", "Jun",
+	                                     "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"};
 	if (strlen(text) != 26 || text[2] != '-' || text[6] != '-' || text[11] != ' ' ||
 	    text[14] != ':' || text[17] != ':' || text[20] != ' ' ||
 	    (text[21] != '+' && text[21] != '-'))
 		return FALSE;
 	if (!g_ascii_isdigit(text[0]) && text[0] != ' ')
 		return FALSE;
-	static const int digits[] = { 1, 7, 8, 9, 10, 12, 13, 15, 16, 18, 19, 22, 23, 24, 25 };
+	static const int digits[] = {1, 7, 8, 9, 10, 12, 13, 15, 16, 18, 19, 22, 23, 24, 25};
 	for (gsize k = 0; k < G_N_ELEMENTS(digits); k++) {
 		if (!g_ascii_isdigit(text[digits[k]]))
 			return FALSE;
@@ -65,8 +65,9 @@ imap_cmd_append(ImapSession *s, const ImapCommand *cmd)
 	guint n = imap_cmd_n_args(cmd);
 	const ImapArg *msg = imap_cmd_arg(cmd, n > 0 ? n - 1 : 0);
 	if (n < 2 || n > 4 || msg->type != IMAP_ARG_LITERAL) {
-		imap_session_bad(s, cmd, "APPEND takes a mailbox, optional (flags) and "
-					 "\"date-time\", and the message as a literal {size}");
+		imap_session_bad(s, cmd,
+		                 "APPEND takes a mailbox, optional (flags) and "
+		                 "\"date-time\", and the message as a literal {size}");
 		return;
 	}
 	guint32 flags = 0;
@@ -79,8 +80,9 @@ imap_cmd_append(ImapSession *s, const ImapCommand *cmd)
 		} else if (a->type == IMAP_ARG_STRING && parse_date_time(a->data, &date)) {
 			continue;
 		} else {
-			imap_session_bad(s, cmd, "Invalid APPEND argument: (flags) or a date-time "
-						 "such as \"23-Nov-2026 09:15:00 +0000\" expected");
+			imap_session_bad(s, cmd,
+			                 "Invalid APPEND argument: (flags) or a date-time "
+			                 "such as \"23-Nov-2026 09:15:00 +0000\" expected");
 			return;
 		}
 	}
@@ -109,6 +111,6 @@ imap_cmd_append(ImapSession *s, const ImapCommand *cmd)
 		return;
 	}
 	g_autofree char *code =
-		g_strdup_printf("APPENDUID %u %u", store_mailbox_uidvalidity(mb), uid);
+	    g_strdup_printf("APPENDUID %u %u", store_mailbox_uidvalidity(mb), uid);
 	imap_session_ok(s, cmd, code, "APPEND completed");
 }

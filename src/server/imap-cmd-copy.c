@@ -12,7 +12,7 @@ imap_cmd_copy(ImapSession *s, const ImapCommand *cmd)
 	gboolean move = cmd->info->id == IMAP_CMD_MOVE || cmd->info->id == IMAP_CMD_UID_MOVE;
 	if (imap_cmd_n_args(cmd) != 2) {
 		imap_session_bad(s, cmd, "%s takes a %s set and a mailbox", cmd->info->name,
-				 cmd->uid ? "UID" : "sequence");
+		                 cmd->uid ? "UID" : "sequence");
 		return;
 	}
 	g_autoptr(GArray) indexes = NULL;
@@ -30,7 +30,7 @@ imap_cmd_copy(ImapSession *s, const ImapCommand *cmd)
 		const StoreMessage *m = imap_session_message(s, g_array_index(indexes, guint, k));
 		if (m == NULL) {
 			imap_session_no(s, cmd, "EXPUNGEISSUED",
-					"Some of the messages were expunged by another session");
+			                "Some of the messages were expunged by another session");
 			return;
 		}
 		g_array_append_val(src, m->uid);
@@ -47,10 +47,11 @@ imap_cmd_copy(ImapSession *s, const ImapCommand *cmd)
 	g_autoptr(GArray) dst = g_array_new(FALSE, FALSE, sizeof(guint32));
 	for (guint k = 0; k < src->len; k++) {
 		guint32 uid;
-		if (!store_message_copy(s->mb, g_array_index(src, guint32, k), dest, &uid, &error)) {
+		if (!store_message_copy(s->mb, g_array_index(src, guint32, k), dest, &uid,
+		                        &error)) {
 			if (dst->len > 0)
 				store_mailbox_expunge(dest, (guint32 *)(void *)dst->data, dst->len,
-						      NULL);
+				                      NULL);
 			imap_session_no_store(s, cmd, error);
 			return;
 		}
@@ -60,8 +61,8 @@ imap_cmd_copy(ImapSession *s, const ImapCommand *cmd)
 	if (src->len > 0) {
 		g_autofree char *from = imap_seqset_format((guint32 *)(void *)src->data, src->len);
 		g_autofree char *to = imap_seqset_format((guint32 *)(void *)dst->data, dst->len);
-		code = g_strdup_printf("COPYUID %u %s %s", store_mailbox_uidvalidity(dest), from,
-				       to);
+		code =
+		    g_strdup_printf("COPYUID %u %s %s", store_mailbox_uidvalidity(dest), from, to);
 	}
 	if (!move) {
 		imap_session_ok(s, cmd, code, "%s completed", cmd->info->name);

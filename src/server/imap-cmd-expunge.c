@@ -9,8 +9,9 @@ imap_cmd_expunge(ImapSession *s, const ImapCommand *cmd)
 {
 	g_autoptr(GArray) only = NULL;
 	if (imap_cmd_n_args(cmd) != (cmd->uid ? 1u : 0u)) {
-		imap_session_bad(s, cmd, cmd->uid ? "UID EXPUNGE takes a UID set"
-						  : "EXPUNGE takes no arguments");
+		imap_session_bad(s, cmd,
+		                 cmd->uid ? "UID EXPUNGE takes a UID set"
+		                          : "EXPUNGE takes no arguments");
 		return;
 	}
 	if (cmd->uid && !imap_session_seqset_arg(s, cmd, imap_cmd_arg(cmd, 0), TRUE, &only))

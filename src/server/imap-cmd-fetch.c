@@ -20,7 +20,7 @@ struct _ImapFetchJob {
 	gboolean uid;
 	GArray *indexes; /* view indexes, ascending */
 	guint pos;
-	GArray *atts;    /* ImapFetchAtt */
+	GArray *atts; /* ImapFetchAtt */
 	gboolean expunged;
 };
 
@@ -40,7 +40,7 @@ imap_fetch_job_free(ImapFetchJob *job)
 static void
 add_att(GArray *atts, ImapFetchItemId id)
 {
-	ImapFetchAtt att = { .info = &imap_fetch_items[id] };
+	ImapFetchAtt att = {.info = &imap_fetch_items[id]};
 	g_array_append_val(atts, att);
 }
 
@@ -51,7 +51,7 @@ parse_items(ImapSession *s, const ImapCommand *cmd, const ImapArg *arg, GArray *
 	guint n = imap_arg_is_list(arg) ? imap_arg_count(arg) : 1;
 	if (n == 0) {
 		imap_session_bad(s, cmd, "Error in IMAP command %s: Empty list of items",
-				 cmd->info->name);
+		                 cmd->info->name);
 		return FALSE;
 	}
 	for (guint i = 0; i < n; i++) {
@@ -62,19 +62,24 @@ parse_items(ImapSession *s, const ImapCommand *cmd, const ImapArg *arg, GArray *
 		if (!imap_arg_get_atom(item, &text) || !imap_fetch_att_parse(text, &att, &error)) {
 			g_free(error);
 			g_autofree char *shown = imap_arg_to_string(item);
-			imap_session_bad(s, cmd, "Error in IMAP command %s: Unknown parameter: %.60s",
-					 cmd->info->name, shown);
+			imap_session_bad(s, cmd,
+			                 "Error in IMAP command %s: Unknown parameter: %.60s",
+			                 cmd->info->name, shown);
 			return FALSE;
 		}
 		if (att.info->macro && imap_arg_is_list(arg)) {
-			imap_session_bad(s, cmd, "Error in IMAP command %s: %s only alone, not in a "
-						 "list", cmd->info->name, att.info->name);
+			imap_session_bad(s, cmd,
+			                 "Error in IMAP command %s: %s only alone, not in a "
+			                 "list",
+			                 cmd->info->name, att.info->name);
 			return FALSE;
 		}
 		if (att.has_partial && !att.partial_has_length) {
 			imap_fetch_att_clear(&att);
-			imap_session_bad(s, cmd, "Error in IMAP command %s: a partial fetch is "
-						 "<start.length>", cmd->info->name);
+			imap_session_bad(s, cmd,
+			                 "Error in IMAP command %s: a partial fetch is "
+			                 "<start.length>",
+			                 cmd->info->name);
 			return FALSE;
 		}
 		switch (att.info->id) {
@@ -138,7 +143,7 @@ append_literal(ImapSession *s, GString *line, GBytes *bytes)
 static void
 append_content(ImapSession *s, GString *line, ImapMessage *msg, const ImapFetchAtt *att)
 {
-	ImapFetchAtt whole = { 0 };
+	ImapFetchAtt whole = {0};
 	const ImapFetchAtt *sec = att;
 	switch (att->info->id) {
 	case IMAP_FETCH_RFC822:
@@ -222,9 +227,9 @@ fetch_one(ImapSession *s, ImapFetchJob *job, guint index)
 		const ImapFetchAtt *att = &g_array_index(job->atts, ImapFetchAtt, i);
 		ImapFetchItemId id = att->info->id;
 		gboolean content = id == IMAP_FETCH_ENVELOPE || id == IMAP_FETCH_BODYSTRUCTURE ||
-				   id == IMAP_FETCH_BODY || att->info->section ||
-				   id == IMAP_FETCH_RFC822 || id == IMAP_FETCH_RFC822_HEADER ||
-				   id == IMAP_FETCH_RFC822_TEXT;
+		                   id == IMAP_FETCH_BODY || att->info->section ||
+		                   id == IMAP_FETCH_RFC822 || id == IMAP_FETCH_RFC822_HEADER ||
+		                   id == IMAP_FETCH_RFC822_TEXT;
 		if (content && msg == NULL) {
 			bytes = store_message_read(s->mb, v->uid, NULL);
 			if (bytes == NULL) {
@@ -275,12 +280,12 @@ fetch_one(ImapSession *s, ImapFetchJob *job, guint index)
 static void
 job_finish(ImapSession *s, ImapFetchJob *job)
 {
-	ImapCommand cmd = { .tag = job->tag, .info = job->info, .uid = job->uid };
+	ImapCommand cmd = {.tag = job->tag, .info = job->info, .uid = job->uid};
 	/* UID FETCH may announce the expunges at once (§7.4.1); FETCH may not,
 	 * and says that some messages could not be read. */
 	if (job->expunged && !job->uid)
 		imap_session_no(s, &cmd, "EXPUNGEISSUED",
-				"Some messages were expunged by another session; NOOP tells which");
+		                "Some messages were expunged by another session; NOOP tells which");
 	else
 		imap_session_ok(s, &cmd, NULL, "%s completed", job->info->name);
 }
@@ -318,7 +323,7 @@ imap_cmd_fetch(ImapSession *s, const ImapCommand *cmd)
 {
 	if (imap_cmd_n_args(cmd) != 2) {
 		imap_session_bad(s, cmd, "Error in IMAP command %s: a %s set and items expected",
-				 cmd->info->name, cmd->uid ? "UID" : "sequence");
+		                 cmd->info->name, cmd->uid ? "UID" : "sequence");
 		return;
 	}
 	ImapFetchJob *job = g_new0(ImapFetchJob, 1);

@@ -21,7 +21,7 @@ imap_cmd_idle(ImapSession *s, const ImapCommand *cmd)
 void
 imap_cmd_idle_line(ImapSession *s, const char *tag, const char *line)
 {
-	ImapCommand cmd = { .tag = tag, .info = &imap_commands[IMAP_CMD_IDLE] };
+	ImapCommand cmd = {.tag = tag, .info = &imap_commands[IMAP_CMD_IDLE]};
 	s->idling = FALSE;
 	if (g_ascii_strcasecmp(line, "DONE") != 0) {
 		imap_session_bad(s, &cmd, "IDLE ends with DONE");

@@ -13,7 +13,7 @@
  * the delimiter. memo holds 0 (unknown), 1 (no), 2 (yes) per (ni, pi). */
 static gboolean
 match_at(const char *name, gsize nlen, const char *pat, gsize plen, gsize ni, gsize pi,
-	 guint8 *memo)
+         guint8 *memo)
 {
 	guint8 *m = &memo[ni * (plen + 1) + pi];
 	if (*m != 0)
@@ -75,14 +75,16 @@ imap_cmd_list(ImapSession *s, const ImapCommand *cmd)
 	if (imap_cmd_n_args(cmd) != 2 || !imap_arg_get_astring(imap_cmd_arg(cmd, 0), &ref_raw) ||
 	    !imap_arg_get_astring(imap_cmd_arg(cmd, 1), &pat_raw)) {
 		imap_session_bad(s, cmd, "%s takes a reference and a mailbox pattern",
-				 cmd->info->name);
+		                 cmd->info->name);
 		return;
 	}
 	g_autofree char *ref = imap_utf7_decode(ref_raw, NULL);
 	g_autofree char *pat = imap_utf7_decode(pat_raw, NULL);
 	if (ref == NULL || pat == NULL || strlen(ref) + strlen(pat) > MAX_PATTERN) {
-		imap_session_bad(s, cmd, "Invalid reference or pattern (modified UTF-7, at most "
-					 "%u octets)", MAX_PATTERN);
+		imap_session_bad(s, cmd,
+		                 "Invalid reference or pattern (modified UTF-7, at most "
+		                 "%u octets)",
+		                 MAX_PATTERN);
 		return;
 	}
 	if (!lsub && pat[0] == '\0') {
@@ -104,7 +106,8 @@ imap_cmd_list(ImapSession *s, const ImapCommand *cmd)
 	/* The names, and their parent levels that are not names themselves. */
 	GHashTable *listed = g_hash_table_new(g_str_hash, g_str_equal);
 	g_autoptr(GPtrArray) out = g_ptr_array_new_with_free_func(g_free);
-	g_autoptr(GHashTable) noselect = g_hash_table_new_full(g_str_hash, g_str_equal, g_free, NULL);
+	g_autoptr(GHashTable) noselect =
+	    g_hash_table_new_full(g_str_hash, g_str_equal, g_free, NULL);
 	for (char **n = names; *n != NULL; n++) {
 		if (pattern_matches(pattern, *n)) {
 			if (g_hash_table_add(listed, *n))
@@ -132,7 +135,7 @@ imap_cmd_list(ImapSession *s, const ImapCommand *cmd)
 		if (g_hash_table_contains(noselect, name))
 			g_string_append(line, "\\Noselect ");
 		g_string_append(line, has_children(mailboxes, name) ? "\\HasChildren"
-								    : "\\HasNoChildren");
+		                                                    : "\\HasNoChildren");
 		g_string_append(line, ") \".\" ");
 		imap_append_mailbox(line, name);
 		g_string_append(line, "\r\n");

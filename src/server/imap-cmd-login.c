@@ -44,11 +44,12 @@ check_plain(ImapSession *s, const ImapCommand *cmd, const char *b64)
 		raw = g_base64_decode(b64, &len);
 	const char *authz = (const char *)raw;
 	const char *nul1 = raw != NULL ? memchr(raw, '\0', len) : NULL;
-	const char *nul2 = nul1 != NULL ? memchr(nul1 + 1, '\0', len - (gsize)(nul1 + 1 - authz))
-					: NULL;
+	const char *nul2 =
+	    nul1 != NULL ? memchr(nul1 + 1, '\0', len - (gsize)(nul1 + 1 - authz)) : NULL;
 	if (nul2 == NULL || memchr(nul2 + 1, '\0', len - (gsize)(nul2 + 1 - authz)) != NULL) {
-		imap_session_bad(s, cmd, "Invalid PLAIN response: base64 of "
-					 "authzid NUL user NUL password expected");
+		imap_session_bad(s, cmd,
+		                 "Invalid PLAIN response: base64 of "
+		                 "authzid NUL user NUL password expected");
 		return;
 	}
 	g_autofree char *user = g_strndup(nul1 + 1, (gsize)(nul2 - nul1 - 1));
@@ -56,7 +57,7 @@ check_plain(ImapSession *s, const ImapCommand *cmd, const char *b64)
 	gsize authz_len = (gsize)(nul1 - authz);
 	if (authz_len > 0 && (authz_len != strlen(user) || strncmp(authz, user, authz_len) != 0)) {
 		imap_session_no(s, cmd, "AUTHORIZATIONFAILED",
-				"Acting as another user is not allowed");
+		                "Acting as another user is not allowed");
 		return;
 	}
 	if (!store_user_check_password(s->store, user, password)) {
@@ -73,14 +74,15 @@ imap_cmd_authenticate(ImapSession *s, const ImapCommand *cmd)
 	guint n = imap_cmd_n_args(cmd);
 	if (n < 1 || n > 2 || !imap_arg_get_atom(imap_cmd_arg(cmd, 0), &mech) ||
 	    (n == 2 && !imap_arg_get_atom(imap_cmd_arg(cmd, 1), &initial))) {
-		imap_session_bad(s, cmd, "AUTHENTICATE takes a mechanism and an optional "
-					 "initial response");
+		imap_session_bad(s, cmd,
+		                 "AUTHENTICATE takes a mechanism and an optional "
+		                 "initial response");
 		return;
 	}
 	if (g_ascii_strcasecmp(mech, "PLAIN") != 0) {
 		imap_session_no(s, cmd, "CANNOT",
-				"Unsupported authentication mechanism: this server offers "
-				"AUTH=PLAIN");
+		                "Unsupported authentication mechanism: this server offers "
+		                "AUTH=PLAIN");
 		return;
 	}
 	if (initial != NULL) {
@@ -97,8 +99,8 @@ void
 imap_cmd_authenticate_line(ImapSession *s, const char *tag, const char *line)
 {
 	ImapCommand cmd = {
-		.tag = tag,
-		.info = &imap_commands[IMAP_CMD_AUTHENTICATE],
+	    .tag = tag,
+	    .info = &imap_commands[IMAP_CMD_AUTHENTICATE],
 	};
 	if (strcmp(line, "*") == 0) {
 		imap_session_bad(s, &cmd, "Authentication cancelled");

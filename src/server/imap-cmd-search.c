@@ -55,8 +55,7 @@ typedef struct {
 
 static Node *parse_key(Parse *p, guint depth);
 
-static gboolean
-fail(Parse *p, const char *fmt, ...) G_GNUC_PRINTF(2, 3);
+static gboolean fail(Parse *p, const char *fmt, ...) G_GNUC_PRINTF(2, 3);
 
 static gboolean
 fail(Parse *p, const char *fmt, ...)
@@ -117,7 +116,8 @@ parse_args(Parse *p, Node *n, const char *word, guint depth)
 		p->pos++;
 		return TRUE;
 	case IMAP_SEARCH_ARG_SEQSET:
-		if (!imap_arg_get_atom(a, &text) || (n->set = imap_seqset_parse(text, NULL)) == NULL)
+		if (!imap_arg_get_atom(a, &text) ||
+		    (n->set = imap_seqset_parse(text, NULL)) == NULL)
 			return fail(p, "%s needs a set such as 1:5,8", word);
 		p->pos++;
 		return TRUE;
@@ -148,7 +148,7 @@ parse_key(Parse *p, guint depth)
 	}
 	if (imap_arg_is_list(a)) {
 		g_autoptr(Node) n = node_new(IMAP_SEARCH_LIST);
-		Parse sub = { .list = a, .pos = 0 };
+		Parse sub = {.list = a, .pos = 0};
 		if (imap_arg_count(a) == 0) {
 			fail(p, "Empty parenthesised list of search keys");
 			return NULL;
@@ -250,7 +250,7 @@ compare_internal_date(const StoreMessage *m, const GDate *date)
 	GDate d;
 	g_date_clear(&d, 1);
 	g_date_set_dmy(&d, (GDateDay)g_date_time_get_day_of_month(dt),
-		       (GDateMonth)g_date_time_get_month(dt), (GDateYear)g_date_time_get_year(dt));
+	               (GDateMonth)g_date_time_get_month(dt), (GDateYear)g_date_time_get_year(dt));
 	return g_date_compare(&d, date);
 }
 
@@ -312,7 +312,7 @@ match(Ctx *c, const Node *n)
 		int cmp = g_date_compare(&sent, &n->date);
 		return n->key->id == IMAP_SEARCH_SENTBEFORE ? cmp < 0
 		       : n->key->id == IMAP_SEARCH_SENTON   ? cmp == 0
-							    : cmp >= 0;
+		                                            : cmp >= 0;
 	}
 	case IMAP_SEARCH_FROM:
 		return header_contains(c, "From", n->str);
@@ -326,7 +326,8 @@ match(Ctx *c, const Node *n)
 		return header_contains(c, "Subject", n->str);
 	case IMAP_SEARCH_HEADER: {
 		ImapMessage *msg = ctx_message(c);
-		g_autofree char *value = msg != NULL ? imap_message_header_text(msg, n->name) : NULL;
+		g_autofree char *value =
+		    msg != NULL ? imap_message_header_text(msg, n->name) : NULL;
 		return value != NULL && (n->str[0] == '\0' || contains(value, n->str));
 	}
 	case IMAP_SEARCH_BODY:
@@ -375,7 +376,7 @@ imap_cmd_search(ImapSession *s, const ImapCommand *cmd)
 		if (g_ascii_strcasecmp(charset, "UTF-8") != 0 &&
 		    g_ascii_strcasecmp(charset, "US-ASCII") != 0) {
 			imap_session_no(s, cmd, "BADCHARSET (UTF-8 US-ASCII)",
-					"Only UTF-8 and US-ASCII searches are supported");
+			                "Only UTF-8 and US-ASCII searches are supported");
 			return;
 		}
 		start = 2;
@@ -386,26 +387,26 @@ imap_cmd_search(ImapSession *s, const ImapCommand *cmd)
 		g_ptr_array_add(all->list, (gpointer)imap_cmd_arg(cmd, i));
 	if (all->list->len == 0) {
 		imap_session_bad(s, cmd, "Error in IMAP command %s: Missing search criteria",
-				 cmd->info->name);
+		                 cmd->info->name);
 		return;
 	}
-	Parse p = { .list = all };
+	Parse p = {.list = all};
 	g_autoptr(Node) root = node_new(IMAP_SEARCH_LIST);
 	while (p.pos < all->list->len) {
 		Node *key = parse_key(&p, 0);
 		if (key == NULL) {
 			g_autofree char *error = p.error;
 			imap_session_bad(s, cmd, "Error in IMAP command %s: %s", cmd->info->name,
-					 error);
+			                 error);
 			return;
 		}
 		g_ptr_array_add(root->children, key);
 	}
 	guint32 max_uid =
-		s->view->len > 0 ? g_array_index(s->view, ImapViewMsg, s->view->len - 1).uid : 0;
+	    s->view->len > 0 ? g_array_index(s->view, ImapViewMsg, s->view->len - 1).uid : 0;
 	g_autoptr(GString) line = g_string_new("* SEARCH");
 	for (guint i = 0; i < s->view->len; i++) {
-		Ctx c = { .s = s, .index = i, .m = imap_session_message(s, i), .max_uid = max_uid };
+		Ctx c = {.s = s, .index = i, .m = imap_session_message(s, i), .max_uid = max_uid};
 		if (c.m == NULL)
 			continue; /* expunged by another session, not yet announced */
 		gboolean hit = match(&c, root);

@@ -27,8 +27,8 @@ imap_cmd_select(ImapSession *s, const ImapCommand *cmd)
 	}
 	store_mailbox_sync(mb, NULL);
 	imap_session_select(s, mb, examine);
-	imap_session_tagged(s, cmd->tag, "OK", examine ? "READ-ONLY" : "READ-WRITE",
-			    "%s completed", cmd->info->name);
+	imap_session_tagged(s, cmd->tag, "OK", examine ? "READ-ONLY" : "READ-WRITE", "%s completed",
+	                    cmd->info->name);
 }
 
 void
@@ -47,8 +47,8 @@ imap_cmd_close(ImapSession *s, const ImapCommand *cmd)
 				g_array_append_val(uids, m->uid);
 		}
 		g_autoptr(GError) error = NULL;
-		if (uids->len > 0 &&
-		    !store_mailbox_expunge(s->mb, (guint32 *)(void *)uids->data, uids->len, &error)) {
+		if (uids->len > 0 && !store_mailbox_expunge(s->mb, (guint32 *)(void *)uids->data,
+		                                            uids->len, &error)) {
 			imap_session_deselect(s);
 			imap_session_no_store(s, cmd, error);
 			return;

@@ -9,19 +9,21 @@ imap_cmd_status(ImapSession *s, const ImapCommand *cmd)
 {
 	const ImapArg *items = imap_cmd_arg(cmd, 1);
 	if (imap_cmd_n_args(cmd) != 2 || !imap_arg_is_list(items) || imap_arg_count(items) == 0) {
-		imap_session_bad(s, cmd, "STATUS takes a mailbox and a list of items, for example "
-					 "(MESSAGES UNSEEN)");
+		imap_session_bad(s, cmd,
+		                 "STATUS takes a mailbox and a list of items, for example "
+		                 "(MESSAGES UNSEEN)");
 		return;
 	}
-	static const char *const known[] = { "MESSAGES", "RECENT", "UIDNEXT", "UIDVALIDITY",
-					     "UNSEEN" };
+	static const char *const known[] = {"MESSAGES", "RECENT", "UIDNEXT", "UIDVALIDITY",
+	                                    "UNSEEN"};
 	for (guint i = 0; i < imap_arg_count(items); i++) {
 		gboolean ok = FALSE;
 		for (gsize k = 0; k < G_N_ELEMENTS(known); k++)
 			ok = ok || imap_arg_atom_equals(imap_arg_nth(items, i), known[k]);
 		if (!ok) {
-			imap_session_bad(s, cmd, "Unknown STATUS item: MESSAGES, RECENT, UIDNEXT, "
-						 "UIDVALIDITY or UNSEEN expected");
+			imap_session_bad(s, cmd,
+			                 "Unknown STATUS item: MESSAGES, RECENT, UIDNEXT, "
+			                 "UIDVALIDITY or UNSEEN expected");
 			return;
 		}
 	}
@@ -38,7 +40,8 @@ imap_cmd_status(ImapSession *s, const ImapCommand *cmd)
 	if (s->mb == mb) {
 		/* The messages this session claimed as \Recent are recent too. */
 		for (guint i = 0; i < s->view->len; i++)
-			recent += imap_session_is_recent(s, g_array_index(s->view, ImapViewMsg, i).uid);
+			recent +=
+			    imap_session_is_recent(s, g_array_index(s->view, ImapViewMsg, i).uid);
 	}
 	g_autoptr(GString) line = g_string_new("* STATUS ");
 	imap_append_mailbox(line, store_mailbox_name(mb));

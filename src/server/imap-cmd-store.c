@@ -12,7 +12,7 @@ imap_cmd_store(ImapSession *s, const ImapCommand *cmd)
 	const char *item;
 	if (n < 3 || !imap_arg_get_atom(imap_cmd_arg(cmd, 1), &item)) {
 		imap_session_bad(s, cmd, "%s takes a %s set, [+|-]FLAGS[.SILENT] and flags",
-				 cmd->info->name, cmd->uid ? "UID" : "sequence");
+		                 cmd->info->name, cmd->uid ? "UID" : "sequence");
 		return;
 	}
 	int op = 0;
@@ -20,8 +20,9 @@ imap_cmd_store(ImapSession *s, const ImapCommand *cmd)
 		op = *item++;
 	gboolean silent = g_ascii_strcasecmp(item, "FLAGS.SILENT") == 0;
 	if (!silent && g_ascii_strcasecmp(item, "FLAGS") != 0) {
-		imap_session_bad(s, cmd, "Unknown STORE item: FLAGS, +FLAGS or -FLAGS, with "
-					 "optional .SILENT");
+		imap_session_bad(s, cmd,
+		                 "Unknown STORE item: FLAGS, +FLAGS or -FLAGS, with "
+		                 "optional .SILENT");
 		return;
 	}
 	guint32 flags = 0;
@@ -52,9 +53,9 @@ imap_cmd_store(ImapSession *s, const ImapCommand *cmd)
 			expunged = TRUE;
 			continue;
 		}
-		guint32 now = op == '+' ? (m->flags | flags)
-			      : op == '-' ? (m->flags & ~flags)
-					  : flags;
+		guint32 now = op == '+'   ? (m->flags | flags)
+		              : op == '-' ? (m->flags & ~flags)
+		                          : flags;
 		g_autoptr(GError) error = NULL;
 		if (!imap_session_set_flags(s, i, now, &error)) {
 			imap_session_no_store(s, cmd, error);
@@ -74,7 +75,7 @@ imap_cmd_store(ImapSession *s, const ImapCommand *cmd)
 	}
 	if (expunged)
 		imap_session_no(s, cmd, "EXPUNGEISSUED",
-				"Some of the messages were expunged by another session");
+		                "Some of the messages were expunged by another session");
 	else
 		imap_session_ok(s, cmd, NULL, "%s completed", cmd->info->name);
 }

@@ -5,7 +5,7 @@
 #include "server/imap-session.h"
 
 void imap_cmd_capability(ImapSession *s, const ImapCommand *cmd);
-void imap_cmd_noop(ImapSession *s, const ImapCommand *cmd);   /* NOOP, CHECK */
+void imap_cmd_noop(ImapSession *s, const ImapCommand *cmd); /* NOOP, CHECK */
 void imap_cmd_logout(ImapSession *s, const ImapCommand *cmd);
 void imap_cmd_id(ImapSession *s, const ImapCommand *cmd);
 void imap_cmd_login(ImapSession *s, const ImapCommand *cmd);

@@ -12,7 +12,7 @@
 #define MAX_DEPTH 32
 
 typedef struct {
-	gsize start;       /* the field's first octet */
+	gsize start; /* the field's first octet */
 	gsize name_len;
 	gsize value_start; /* after the colon */
 	gsize end;         /* after the line end of its last line */
@@ -26,7 +26,7 @@ struct _Part {
 	GArray *fields; /* Field */
 	GMimeContentType *ct;
 	gboolean multipart;
-	gboolean message;   /* message/rfc822: encapsulated holds the message */
+	gboolean message;    /* message/rfc822: encapsulated holds the message */
 	GPtrArray *children; /* Part *, multipart */
 	Part *encapsulated;
 };
@@ -122,8 +122,9 @@ split_multipart(ImapMessage *m, Part *p, const char *boundary, gboolean digest, 
 						part_end--;
 					if (part_end > part_start && d[part_end - 1] == '\r')
 						part_end--;
-					g_ptr_array_add(p->children, parse_entity(m, part_start, part_end,
-										  digest, depth + 1));
+					g_ptr_array_add(p->children,
+					                parse_entity(m, part_start, part_end,
+					                             digest, depth + 1));
 				}
 				if (close) {
 					in_part = FALSE;
@@ -137,7 +138,7 @@ split_multipart(ImapMessage *m, Part *p, const char *boundary, gboolean digest, 
 	}
 	if (in_part)
 		g_ptr_array_add(p->children,
-				parse_entity(m, part_start, p->end, digest, depth + 1));
+		                parse_entity(m, part_start, p->end, digest, depth + 1));
 	if (p->children->len == 0) /* RFC 3501's grammar needs one part at least */
 		g_ptr_array_add(p->children, parse_entity(m, p->end, p->end, FALSE, depth + 1));
 }
@@ -159,10 +160,13 @@ parse_entity(ImapMessage *m, gsize start, gsize end, gboolean digest, guint dept
 			const char *colon = memchr(d + pos, ':', next - pos);
 			if (colon != NULL) {
 				gsize nl = (gsize)(colon - (d + pos));
-				while (nl > 0 && (d[pos + nl - 1] == ' ' || d[pos + nl - 1] == '\t'))
+				while (nl > 0 &&
+				       (d[pos + nl - 1] == ' ' || d[pos + nl - 1] == '\t'))
 					nl--;
-				Field f = { .start = pos, .name_len = nl,
-					    .value_start = (gsize)(colon - d) + 1, .end = next };
+				Field f = {.start = pos,
+				           .name_len = nl,
+				           .value_start = (gsize)(colon - d) + 1,
+				           .end = next};
 				g_array_append_val(p->fields, f);
 			}
 		}
@@ -176,7 +180,7 @@ parse_entity(ImapMessage *m, gsize start, gsize end, gboolean digest, guint dept
 	if (p->ct == NULL || g_mime_content_type_get_media_type(p->ct) == NULL) {
 		g_clear_object(&p->ct);
 		p->ct = digest ? g_mime_content_type_new("message", "rfc822")
-			       : g_mime_content_type_new("text", "plain");
+		               : g_mime_content_type_new("text", "plain");
 		if (!digest)
 			g_mime_content_type_set_parameter(p->ct, "charset", "us-ascii");
 	}
@@ -188,7 +192,7 @@ parse_entity(ImapMessage *m, gsize start, gsize end, gboolean digest, guint dept
 		p->multipart = TRUE;
 		p->children = g_ptr_array_new_with_free_func((GDestroyNotify)part_free);
 		split_multipart(m, p, boundary,
-				g_mime_content_type_is_type(p->ct, "multipart", "digest"), depth);
+		                g_mime_content_type_is_type(p->ct, "multipart", "digest"), depth);
 	} else if (g_mime_content_type_is_type(p->ct, "message", "rfc822")) {
 		p->message = TRUE;
 		p->encapsulated = parse_entity(m, p->body, p->end, FALSE, depth + 1);
@@ -239,7 +243,7 @@ append_address(GString *out, InternetAddress *ia)
 		imap_append_nstring(out, internet_address_get_name(ia));
 		g_string_append(out, " NIL)");
 		InternetAddressList *members =
-			internet_address_group_get_members(INTERNET_ADDRESS_GROUP(ia));
+		    internet_address_group_get_members(INTERNET_ADDRESS_GROUP(ia));
 		for (int i = 0; members != NULL && i < internet_address_list_length(members); i++)
 			append_address(out, internet_address_list_get_address(members, i));
 		g_string_append(out, "(NIL NIL NIL NIL)");
@@ -253,8 +257,8 @@ append_address(GString *out, InternetAddress *ia)
 		name = encoded = g_mime_utils_header_encode_phrase(NULL, name, "utf-8");
 	const char *addr = internet_address_mailbox_get_addr(INTERNET_ADDRESS_MAILBOX(ia));
 	const char *at = addr != NULL ? strrchr(addr, '@') : NULL;
-	g_autofree char *local = at != NULL ? g_strndup(addr, (gsize)(at - addr))
-					    : g_strdup(addr != NULL ? addr : "");
+	g_autofree char *local =
+	    at != NULL ? g_strndup(addr, (gsize)(at - addr)) : g_strdup(addr != NULL ? addr : "");
 	g_string_append_c(out, '(');
 	imap_append_nstring(out, name);
 	g_string_append(out, " NIL ");
@@ -340,7 +344,8 @@ append_params(GString *out, GMimeParamList *list)
 		const char *value = g_mime_param_get_value(param);
 		if (i > 0)
 			g_string_append_c(out, ' ');
-		if (g_mime_param_get_encoding_method(param) == GMIME_PARAM_ENCODING_METHOD_RFC2231) {
+		if (g_mime_param_get_encoding_method(param) ==
+		    GMIME_PARAM_ENCODING_METHOD_RFC2231) {
 			/* As it was written: name*=charset'lang'percent-encoded (RFC 2231). */
 			g_autofree char *star = g_strconcat(name, "*", NULL);
 			imap_append_nstring(out, star);
@@ -348,7 +353,7 @@ append_params(GString *out, GMimeParamList *list)
 			const char *cs = g_mime_param_get_charset(param);
 			const char *lang = g_mime_param_get_lang(param);
 			g_autofree char *v = g_strdup_printf("%s'%s'%s", cs != NULL ? cs : "UTF-8",
-							     lang != NULL ? lang : "", esc);
+			                                     lang != NULL ? lang : "", esc);
 			g_string_append_c(out, ' ');
 			imap_append_nstring(out, v);
 		} else {
@@ -364,8 +369,8 @@ static void
 append_disposition(GString *out, const ImapMessage *m, const Part *p)
 {
 	g_autofree char *raw = part_header(m, p, "Content-Disposition");
-	GMimeContentDisposition *disp = raw != NULL ? g_mime_content_disposition_parse(NULL, raw)
-						    : NULL;
+	GMimeContentDisposition *disp =
+	    raw != NULL ? g_mime_content_disposition_parse(NULL, raw) : NULL;
 	if (disp == NULL || g_mime_content_disposition_get_disposition(disp) == NULL) {
 		g_string_append(out, "NIL");
 		g_clear_object(&disp);
@@ -500,8 +505,8 @@ resolve(Part *root, const guint32 *numbers, guint count)
 	for (guint k = 1; cur != NULL && k < count; k++) {
 		if (cur->multipart)
 			cur = numbers[k] <= cur->children->len
-				      ? g_ptr_array_index(cur->children, numbers[k] - 1)
-				      : NULL;
+			          ? g_ptr_array_index(cur->children, numbers[k] - 1)
+			          : NULL;
 		else if (cur->message)
 			cur = message_subpart(cur->encapsulated, numbers[k]);
 		else
@@ -517,7 +522,7 @@ slice(const ImapMessage *m, gsize start, gsize end)
 }
 
 static GBytes *
-header_fields(const ImapMessage *m, const Part *p, char **names, gboolean not)
+header_fields(const ImapMessage *m, const Part *p, char **names, gboolean not )
 {
 	GString *out = g_string_new(NULL);
 	for (guint i = 0; i < p->fields->len; i++) {
@@ -525,8 +530,8 @@ header_fields(const ImapMessage *m, const Part *p, char **names, gboolean not)
 		gboolean listed = FALSE;
 		for (char **n = names; *n != NULL && !listed; n++)
 			listed = strlen(*n) == f->name_len &&
-				 g_ascii_strncasecmp(m->data + f->start, *n, f->name_len) == 0;
-		if (listed != not)
+			         g_ascii_strncasecmp(m->data + f->start, *n, f->name_len) == 0;
+		if (listed != not )
 			g_string_append_len(out, m->data + f->start, (gssize)(f->end - f->start));
 	}
 	g_string_append(out, "\r\n");
@@ -654,7 +659,6 @@ imap_message_sent_date(ImapMessage *msg, GDate *date_r)
 		return FALSE;
 	g_date_clear(date_r, 1);
 	g_date_set_dmy(date_r, (GDateDay)g_date_time_get_day_of_month(dt),
-		       (GDateMonth)g_date_time_get_month(dt),
-		       (GDateYear)g_date_time_get_year(dt));
+	               (GDateMonth)g_date_time_get_month(dt), (GDateYear)g_date_time_get_year(dt));
 	return TRUE;
 }

@@ -32,14 +32,14 @@ wire_text(const char *text)
 	static const struct {
 		const char *from, *to;
 	} subst[] = {
-		{ "“", "\"" }, { "”", "\"" }, { "«", "\"" }, { "»", "\"" },
-		{ "‘", "'" },  { "’", "'" },  { "…", "..." }, { "—", "-" }, { "§", "" },
+	    {"“", "\""}, {"”", "\""},  {"«", "\""}, {"»", "\""}, {"‘", "'"},
+	    {"’", "'"},  {"…", "..."}, {"—", "-"},  {"§", ""},
 	};
 	g_autoptr(GString) s = g_string_new(text);
 	for (gsize i = 0; i < G_N_ELEMENTS(subst); i++)
 		g_string_replace(s, subst[i].from, subst[i].to, 0);
-	g_autofree char *ascii = g_utf8_validate(s->str, -1, NULL) ? g_str_to_ascii(s->str, "C")
-								    : g_strdup(s->str);
+	g_autofree char *ascii =
+	    g_utf8_validate(s->str, -1, NULL) ? g_str_to_ascii(s->str, "C") : g_strdup(s->str);
 	GString *out = g_string_new(NULL);
 	for (const char *p = ascii; *p != '\0' && out->len < 200; p++)
 		g_string_append_c(out, (*p >= 0x20 && *p < 0x7f) ? *p : '?');
@@ -48,7 +48,7 @@ wire_text(const char *text)
 
 static void
 tagged_v(ImapSession *s, const char *tag, const char *status, const char *code, const char *fmt,
-	 va_list ap)
+         va_list ap)
 {
 	g_autofree char *text = g_strdup_vprintf(fmt, ap);
 	if (code != NULL)
@@ -59,7 +59,7 @@ tagged_v(ImapSession *s, const char *tag, const char *status, const char *code, 
 
 void
 imap_session_tagged(ImapSession *s, const char *tag, const char *status, const char *code,
-		    const char *fmt, ...)
+                    const char *fmt, ...)
 {
 	va_list ap;
 	va_start(ap, fmt);
@@ -227,9 +227,9 @@ imap_append_flags(GString *out, guint32 flags, gboolean recent)
 		guint32 bit;
 		const char *name;
 	} names[] = {
-		{ STORE_FLAG_SEEN, "\\Seen" },       { STORE_FLAG_ANSWERED, "\\Answered" },
-		{ STORE_FLAG_FLAGGED, "\\Flagged" }, { STORE_FLAG_DELETED, "\\Deleted" },
-		{ STORE_FLAG_DRAFT, "\\Draft" },
+	    {STORE_FLAG_SEEN, "\\Seen"},       {STORE_FLAG_ANSWERED, "\\Answered"},
+	    {STORE_FLAG_FLAGGED, "\\Flagged"}, {STORE_FLAG_DELETED, "\\Deleted"},
+	    {STORE_FLAG_DRAFT, "\\Draft"},
 	};
 	gsize start = out->len;
 	g_string_append_c(out, '(');
@@ -251,15 +251,15 @@ imap_append_flags(GString *out, guint32 flags, gboolean recent)
 char *
 imap_format_date_time(gint64 t)
 {
-	static const char *const months[] = { "Jan", "Feb", "Mar", "Apr", "May", "Jun",
-					      "Jul", "Aug", "Sep", "Oct", "Nov", "Dec" };
+	static const char *const months[] = {"Jan", "Feb", "Mar", "Apr", "May", "Jun",
+	                                     "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"};
 	g_autoptr(GDateTime) dt = g_date_time_new_from_unix_utc(t);
 	if (dt == NULL)
 		dt = g_date_time_new_from_unix_utc(0);
-	return g_strdup_printf("%02d-%s-%04d %02d:%02d:%02d +0000", g_date_time_get_day_of_month(dt),
-			       months[g_date_time_get_month(dt) - 1], g_date_time_get_year(dt),
-			       g_date_time_get_hour(dt), g_date_time_get_minute(dt),
-			       g_date_time_get_second(dt));
+	return g_strdup_printf(
+	    "%02d-%s-%04d %02d:%02d:%02d +0000", g_date_time_get_day_of_month(dt),
+	    months[g_date_time_get_month(dt) - 1], g_date_time_get_year(dt),
+	    g_date_time_get_hour(dt), g_date_time_get_minute(dt), g_date_time_get_second(dt));
 }
 
 char *
@@ -304,16 +304,15 @@ imap_session_mailbox_arg(ImapSession *s, const ImapCommand *cmd, const ImapArg *
 	if (name == NULL) {
 		g_free(error);
 		imap_session_no(s, cmd, "CANNOT",
-				"Mailbox names travel in modified UTF-7 (RFC 3501 5.1.3): "
-				"this one is not valid");
+		                "Mailbox names travel in modified UTF-7 (RFC 3501 5.1.3): "
+		                "this one is not valid");
 		return NULL;
 	}
 	return name;
 }
 
 gboolean
-imap_session_flags_arg(ImapSession *s, const ImapCommand *cmd, const ImapArg *arg,
-		       guint32 *flags_r)
+imap_session_flags_arg(ImapSession *s, const ImapCommand *cmd, const ImapArg *arg, guint32 *flags_r)
 {
 	guint32 flags = 0;
 	guint n = imap_arg_is_list(arg) ? imap_arg_count(arg) : 1;
@@ -330,9 +329,9 @@ imap_session_flags_arg(ImapSession *s, const ImapCommand *cmd, const ImapArg *ar
 		if (!store_flags_parse(name, &bit) || g_ascii_strcasecmp(name, "\\Recent") == 0) {
 			g_autofree char *shown = wire_text(name);
 			imap_session_bad(s, cmd,
-					 "Invalid flag %s: the system flags that can be set are "
-					 "\\Seen \\Answered \\Flagged \\Deleted \\Draft",
-					 shown);
+			                 "Invalid flag %s: the system flags that can be set are "
+			                 "\\Seen \\Answered \\Flagged \\Deleted \\Draft",
+			                 shown);
 			return FALSE;
 		}
 		flags |= bit;
@@ -342,8 +341,8 @@ imap_session_flags_arg(ImapSession *s, const ImapCommand *cmd, const ImapArg *ar
 }
 
 gboolean
-imap_session_seqset_arg(ImapSession *s, const ImapCommand *cmd, const ImapArg *arg,
-			gboolean uid, GArray **indexes_r)
+imap_session_seqset_arg(ImapSession *s, const ImapCommand *cmd, const ImapArg *arg, gboolean uid,
+                        GArray **indexes_r)
 {
 	const char *text;
 	g_autoptr(ImapSeqSet) set = NULL;
@@ -353,7 +352,7 @@ imap_session_seqset_arg(ImapSession *s, const ImapCommand *cmd, const ImapArg *a
 	if (set == NULL) {
 		g_free(error);
 		imap_session_bad(s, cmd, "Invalid %s set (for example 1:3,5,7:*)",
-				 uid ? "UID" : "sequence");
+		                 uid ? "UID" : "sequence");
 		return FALSE;
 	}
 	GArray *out = g_array_new(FALSE, FALSE, sizeof(guint));
@@ -362,7 +361,7 @@ imap_session_seqset_arg(ImapSession *s, const ImapCommand *cmd, const ImapArg *a
 		guint32 star = n > 0 ? g_array_index(s->view, ImapViewMsg, n - 1).uid : 0;
 		for (guint i = 0; i < n; i++) {
 			if (imap_seqset_contains(set, g_array_index(s->view, ImapViewMsg, i).uid,
-						 star))
+			                         star))
 				g_array_append_val(out, i);
 		}
 	} else {
@@ -370,11 +369,13 @@ imap_session_seqset_arg(ImapSession *s, const ImapCommand *cmd, const ImapArg *a
 		 * message is an error), except through "*". */
 		for (guint r = 0; r < set->ranges->len; r++) {
 			const ImapSeqRange *range = &g_array_index(set->ranges, ImapSeqRange, r);
-			if ((!range->lo_star && range->lo > n) || (!range->hi_star && range->hi > n) ||
-			    n == 0) {
+			if ((!range->lo_star && range->lo > n) ||
+			    (!range->hi_star && range->hi > n) || n == 0) {
 				g_array_unref(out);
-				imap_session_bad(s, cmd, "Invalid sequence set: the mailbox has %u "
-						 "messages", n);
+				imap_session_bad(s, cmd,
+				                 "Invalid sequence set: the mailbox has %u "
+				                 "messages",
+				                 n);
 				return FALSE;
 			}
 		}
@@ -465,7 +466,7 @@ imap_session_sync(ImapSession *s, gboolean allow_expunge)
 		return;
 	if (mailbox_gone(s)) {
 		imap_session_bye(s, "The selected mailbox was deleted or replaced (new "
-				    "UIDVALIDITY): log in again and forget the UIDs you kept");
+		                    "UIDVALIDITY): log in again and forget the UIDs you kept");
 		return;
 	}
 	if (allow_expunge) {
@@ -483,8 +484,8 @@ imap_session_sync(ImapSession *s, gboolean allow_expunge)
 		}
 	}
 	/* New messages: those above the last UID this session knows. */
-	guint32 last = s->view->len > 0 ? g_array_index(s->view, ImapViewMsg, s->view->len - 1).uid
-					: 0;
+	guint32 last =
+	    s->view->len > 0 ? g_array_index(s->view, ImapViewMsg, s->view->len - 1).uid : 0;
 	guint n = store_mailbox_count(s->mb);
 	guint first = n;
 	while (first > 0 && store_mailbox_nth(s->mb, first - 1)->uid > last)
@@ -492,7 +493,7 @@ imap_session_sync(ImapSession *s, gboolean allow_expunge)
 	if (first < n) {
 		for (guint i = first; i < n; i++) {
 			const StoreMessage *m = store_mailbox_nth(s->mb, i);
-			ImapViewMsg v = { .uid = m->uid, .flags = m->flags };
+			ImapViewMsg v = {.uid = m->uid, .flags = m->flags};
 			g_array_append_val(s->view, v);
 		}
 		claim_recent(s);
@@ -542,7 +543,7 @@ imap_session_select(ImapSession *s, StoreMailbox *mb, gboolean read_only)
 	guint n = store_mailbox_count(mb);
 	for (guint i = 0; i < n; i++) {
 		const StoreMessage *m = store_mailbox_nth(mb, i);
-		ImapViewMsg v = { .uid = m->uid, .flags = m->flags };
+		ImapViewMsg v = {.uid = m->uid, .flags = m->flags};
 		g_array_append_val(s->view, v);
 	}
 	claim_recent(s);
@@ -556,10 +557,11 @@ imap_session_select(ImapSession *s, StoreMailbox *mb, gboolean read_only)
 	}
 	s->recent_announced = count_recent(s);
 	imap_session_printf(s, "* FLAGS (\\Answered \\Flagged \\Deleted \\Seen \\Draft)\r\n");
-	imap_session_printf(s, read_only ? "* OK [PERMANENTFLAGS ()] No permanent flags in a "
-					   "read-only mailbox\r\n"
-					 : "* OK [PERMANENTFLAGS (\\Answered \\Flagged \\Deleted \\Seen "
-					   "\\Draft)] Flags permitted\r\n");
+	imap_session_printf(s, read_only
+	                           ? "* OK [PERMANENTFLAGS ()] No permanent flags in a "
+	                             "read-only mailbox\r\n"
+	                           : "* OK [PERMANENTFLAGS (\\Answered \\Flagged \\Deleted \\Seen "
+	                             "\\Draft)] Flags permitted\r\n");
 	imap_session_printf(s, "* %u EXISTS\r\n", n);
 	imap_session_printf(s, "* %u RECENT\r\n", s->recent_announced);
 	for (guint i = 0; i < n; i++) {
@@ -570,7 +572,7 @@ imap_session_select(ImapSession *s, StoreMailbox *mb, gboolean read_only)
 	}
 	imap_session_printf(s, "* OK [UIDVALIDITY %u] UIDs valid\r\n", s->uidvalidity);
 	imap_session_printf(s, "* OK [UIDNEXT %u] Predicted next UID\r\n",
-			    store_mailbox_uidnext(mb));
+	                    store_mailbox_uidnext(mb));
 }
 
 /* --- Change notifications --- */
@@ -606,8 +608,8 @@ on_store_change(const StoreChange *change, gpointer user_data)
 		return;
 	gboolean mine = change->origin == s;
 	gboolean gone = change->kind == STORE_CHANGE_MAILBOX_DELETED ||
-			change->kind == STORE_CHANGE_MAILBOX_RENAMED ||
-			change->kind == STORE_CHANGE_MAILBOX_RECREATED;
+	                change->kind == STORE_CHANGE_MAILBOX_RENAMED ||
+	                change->kind == STORE_CHANGE_MAILBOX_RECREATED;
 	if ((gone && !mine) || (s->idling && !mine))
 		s->sync_source = g_idle_add(on_sync_source, s);
 }
@@ -705,21 +707,21 @@ check_command(ImapSession *s, const char *tag, const char *name, const ImapArg *
 	if (info == NULL) {
 		if (g_ascii_strcasecmp(name, "UID") == 0)
 			imap_session_tagged(s, tag, "BAD", NULL,
-					    "Error in IMAP command UID: FETCH, STORE, COPY, MOVE, "
-					    "SEARCH or EXPUNGE expected");
+			                    "Error in IMAP command UID: FETCH, STORE, COPY, MOVE, "
+			                    "SEARCH or EXPUNGE expected");
 		else
 			imap_session_tagged(s, tag, "BAD", NULL,
-					    "Error in IMAP command %s: Unknown command", shown);
+			                    "Error in IMAP command %s: Unknown command", shown);
 		return NULL;
 	}
 	if (imap_command_funcs[info->id] == NULL) {
 		imap_session_tagged(s, tag, "BAD", NULL, "%s is not offered by this server",
-				    info->name);
+		                    info->name);
 		return NULL;
 	}
 	if (!(info->states & s->state)) {
 		imap_session_tagged(s, tag, "BAD", NULL, "%s: %s", info->name,
-				    state_advice(s, info));
+		                    state_advice(s, info));
 		return NULL;
 	}
 	return info;
@@ -731,15 +733,15 @@ dispatch(ImapSession *s)
 	const char *tag = imap_parser_get_tag(s->parser);
 	const ImapArg *args = imap_parser_get_args(s->parser);
 	const ImapCommandInfo *info =
-		check_command(s, tag, imap_parser_get_command_name(s->parser), args);
+	    check_command(s, tag, imap_parser_get_command_name(s->parser), args);
 	if (info == NULL)
 		return;
 	ImapCommand cmd = {
-		.tag = tag,
-		.info = info,
-		.args = args,
-		.first = g_str_has_prefix(info->name, "UID ") ? 1 : 0,
-		.uid = g_str_has_prefix(info->name, "UID "),
+	    .tag = tag,
+	    .info = info,
+	    .args = args,
+	    .first = g_str_has_prefix(info->name, "UID ") ? 1 : 0,
+	    .uid = g_str_has_prefix(info->name, "UID "),
 	};
 	imap_session_store_begin(s);
 	imap_command_funcs[info->id](s, &cmd);
@@ -754,14 +756,14 @@ literal_wait(ImapSession *s)
 	const char *tag = imap_parser_get_tag(s->parser);
 	const ImapArg *args = imap_parser_get_args(s->parser);
 	const ImapCommandInfo *info =
-		check_command(s, tag, imap_parser_get_command_name(s->parser), args);
+	    check_command(s, tag, imap_parser_get_command_name(s->parser), args);
 	if (info == NULL) {
 		imap_parser_reset(s->parser);
 		return;
 	}
 	if (info->id == IMAP_CMD_APPEND && imap_arg_count(args) >= 2) {
 		/* The mailbox must exist before the client sends the message. */
-		ImapCommand cmd = { .tag = tag, .info = info, .args = args };
+		ImapCommand cmd = {.tag = tag, .info = info, .args = args};
 		const char *raw;
 		g_autofree char *name = NULL;
 		if (imap_arg_get_astring(imap_arg_nth(args, 0), &raw))
@@ -796,7 +798,7 @@ parse_error(ImapSession *s)
 	if (name != NULL) {
 		g_autofree char *name_shown = wire_text(name);
 		imap_session_tagged(s, tag_shown, "BAD", NULL, "Error in IMAP command %s: %s",
-				    name_shown, msg);
+		                    name_shown, msg);
 	} else {
 		imap_session_tagged(s, tag_shown, "BAD", NULL, "%s", msg);
 	}
@@ -820,7 +822,7 @@ process(ImapSession *s)
 	while (!s->busy && !s->closing && s->in_pos < s->in->len) {
 		gsize used = 0;
 		ImapParseResult r = imap_parser_feed(s->parser, s->in->data + s->in_pos,
-						     s->in->len - s->in_pos, &used);
+		                                     s->in->len - s->in_pos, &used);
 		s->in_pos += used;
 		switch (r) {
 		case IMAP_PARSE_NEED_MORE:
@@ -865,8 +867,8 @@ session_new(ServerConn *conn)
 	s->store = server_conn_store(conn);
 	s->config = server_conn_config(conn);
 	ImapParserLimits limits = {
-		.max_line = IMAP_PARSER_DEFAULT_MAX_LINE,
-		.max_literal = store_get_limits(s->store)->max_message_size,
+	    .max_line = IMAP_PARSER_DEFAULT_MAX_LINE,
+	    .max_literal = store_get_limits(s->store)->max_message_size,
 	};
 	s->parser = imap_parser_new(IMAP_PARSER_COMMANDS, &limits);
 	s->in = g_byte_array_new();
@@ -876,7 +878,7 @@ session_new(ServerConn *conn)
 	s->watch_id = store_watch(s->store, on_store_change, s);
 	g_autofree char *caps = imap_session_capabilities();
 	imap_session_printf(s, "* OK [CAPABILITY %s] %s facteur IMAP4rev1 server ready\r\n", caps,
-			    s->config->hostname != NULL ? s->config->hostname : "localhost");
+	                    s->config->hostname != NULL ? s->config->hostname : "localhost");
 	return s;
 }
 
@@ -928,12 +930,12 @@ session_drained(gpointer session)
 }
 
 const ServerProtocol server_protocol_imap = {
-	.name = "imap",
-	.session_new = session_new,
-	.session_free = session_free,
-	.input = session_input,
-	.idle_timeout = session_idle_timeout,
-	.shutdown = session_shutdown,
-	.drained = session_drained,
-	.too_many_connections = N_("* BYE Too many connections, try again later"),
+    .name = "imap",
+    .session_new = session_new,
+    .session_free = session_free,
+    .input = session_input,
+    .idle_timeout = session_idle_timeout,
+    .shutdown = session_shutdown,
+    .drained = session_drained,
+    .too_many_connections = N_("* BYE Too many connections, try again later"),
 };

@@ -44,11 +44,11 @@ struct _ImapSession {
 	guint sync_source; /* an immediate update is scheduled (IDLE, mailbox gone) */
 
 	/* Commands that wait for something. */
-	gboolean busy;         /* a command is not finished: input is not parsed */
-	char *wait_tag;        /* AUTHENTICATE or IDLE waiting for a line */
+	gboolean busy;  /* a command is not finished: input is not parsed */
+	char *wait_tag; /* AUTHENTICATE or IDLE waiting for a line */
 	ImapCommandId wait_cmd;
 	gboolean idling;
-	ImapFetchJob *fetch;   /* a FETCH waiting for the output to drain */
+	ImapFetchJob *fetch; /* a FETCH waiting for the output to drain */
 	gboolean closing;
 };
 
@@ -75,15 +75,15 @@ extern const ImapCommandFunc imap_command_funcs[IMAP_CMD_N];
 void imap_session_printf(ImapSession *s, const char *fmt, ...) G_GNUC_PRINTF(2, 3);
 /* "tag OK [code] text"; code may be NULL. */
 void imap_session_tagged(ImapSession *s, const char *tag, const char *status, const char *code,
-			 const char *fmt, ...) G_GNUC_PRINTF(5, 6);
+                         const char *fmt, ...) G_GNUC_PRINTF(5, 6);
 /* Ends a command: untagged updates as §7 allows (EXPUNGE unless the command
  * forbids it), then "tag OK text". */
-void imap_session_ok(ImapSession *s, const ImapCommand *cmd, const char *code,
-		     const char *fmt, ...) G_GNUC_PRINTF(4, 5);
+void imap_session_ok(ImapSession *s, const ImapCommand *cmd, const char *code, const char *fmt, ...)
+    G_GNUC_PRINTF(4, 5);
 void imap_session_bad(ImapSession *s, const ImapCommand *cmd, const char *fmt, ...)
-	G_GNUC_PRINTF(3, 4);
-void imap_session_no(ImapSession *s, const ImapCommand *cmd, const char *code, const char *fmt,
-		     ...) G_GNUC_PRINTF(4, 5);
+    G_GNUC_PRINTF(3, 4);
+void imap_session_no(ImapSession *s, const ImapCommand *cmd, const char *code, const char *fmt, ...)
+    G_GNUC_PRINTF(4, 5);
 /* A NO for a store failure: the response code that fits the StoreError. */
 void imap_session_no_store(ImapSession *s, const ImapCommand *cmd, const GError *error);
 
@@ -105,11 +105,11 @@ char *imap_session_mailbox_arg(ImapSession *s, const ImapCommand *cmd, const Ima
  * (flags without "\") are accepted and not kept, as PERMANENTFLAGS says.
  * FALSE with a BAD answered when a flag is not valid. */
 gboolean imap_session_flags_arg(ImapSession *s, const ImapCommand *cmd, const ImapArg *arg,
-				guint32 *flags_r);
+                                guint32 *flags_r);
 /* The messages of a sequence set (or UID set), as indexes into the view in
  * ascending order. FALSE with a BAD answered when the set is invalid. */
 gboolean imap_session_seqset_arg(ImapSession *s, const ImapCommand *cmd, const ImapArg *arg,
-				 gboolean uid, GArray **indexes_r);
+                                 gboolean uid, GArray **indexes_r);
 
 /* --- The selected mailbox --- */
 /* Store calls made by this session carry it as origin (store_set_origin). */
