@@ -116,6 +116,9 @@ conn_free(ServerConn *conn)
 	g_list_free(conn->deferred);
 	if (conn->session != NULL)
 		conn->protocol->session_free(conn->session);
+	/* Reported once the session has let go of everything (a POP3 lock), so
+	 * that whoever waits for the close may count on it. */
+	tap(conn, SERVER_TAP_CLOSE, FALSE, NULL, 0);
 	g_queue_clear_full(&conn->out, (GDestroyNotify)g_bytes_unref);
 	if (conn->small != NULL)
 		g_byte_array_unref(conn->small);
@@ -157,7 +160,6 @@ conn_die(ServerConn *conn)
 	}
 	g_socket_shutdown(conn->socket, TRUE, TRUE, NULL);
 	g_io_stream_close(G_IO_STREAM(conn->connection), NULL, NULL);
-	tap(conn, SERVER_TAP_CLOSE, FALSE, NULL, 0);
 	Servers *s = conn->servers;
 	s->conns[conn->proto] = g_list_remove(s->conns[conn->proto], conn);
 	s->n_conns[conn->proto]--;
