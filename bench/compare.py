@@ -82,7 +82,7 @@ def make_messages(n, rng):
         lines = [" ".join(words[k:k + 12]) for k in range(0, len(words), 12)]
         text = "\r\n".join(lines) + "\r\n"
         if size > 20_000:
-            blob = rng.randbytes((size - len(text)) * 3 // 4)
+            blob = rng.randbytes(max(1000, (size - len(text)) * 3 // 4))
             import base64
             b64 = base64.b64encode(blob).decode()
             att = "\r\n".join(b64[k:k + 76] for k in range(0, len(b64), 76))

@@ -134,7 +134,7 @@ def imap_checks(srv):
     t.eq(status, "OK", "IMAP LOGIN alice")
     names = ["../bob", "../../outside", "/tmp", "/etc", "INBOX/../../bob", "&AC8-tmp",
              "..&AC8-..&AC8-outside", "&AC8-..&AC8-outside", "&AFw-..&AFw-outside", "..",
-             "Evil", "~/x", "INBOX/..", "&AC4ALg-&AC8-outside"]
+             "Evil", "Evil.cur", "~/x", "INBOX/..", "&AC4ALg-&AC8-outside"]
     for name in names:
         for cmd in (f"SELECT \"{name}\"", f"CREATE \"{name}\"", f"RENAME \"Projets\" \"{name}\"",
                     f"STATUS \"{name}\" (MESSAGES)", f"APPEND \"{name}\" {{9+}}\r\nSubject: x"):
