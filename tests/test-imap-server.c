@@ -561,6 +561,10 @@ test_uidvalidity_delete_create(Fixture *f, gconstpointer data)
 	g_assert_cmpuint(v2, >, v1);
 	ASSERT_HAS(h, "* 0 EXISTS");
 	ASSERT_HAS(h, "[UIDNEXT 1]");
+	g_autofree char *h1 = cmd(c, "a6a", "FETCH 1:* FLAGS");
+	g_assert_cmpstr(h1, ==, "a6a OK FETCH completed");
+	g_autofree char *h2 = cmd(c, "a6b", "FETCH 1 FLAGS");
+	ASSERT_TAGGED(h2, "a6b BAD Invalid sequence set: the mailbox has 0 messages");
 	/* Deleting its own selected mailbox leaves the session selected nowhere. */
 	g_autofree char *i = cmd(c, "a7", "DELETE Projets");
 	g_assert_cmpstr(i, ==,
@@ -1005,6 +1009,13 @@ test_big_fetch(Fixture *f, gconstpointer data)
 	ASSERT_HAS(rest + big->len, text_head);
 	g_assert_true(
 	    g_str_has_suffix(rest, ")\r\na1 OK FETCH completed\r\na2 OK NOOP completed\r\n"));
+	/* Pipelined commands with large answers wait for the client to read. */
+	test_client_send(c, "a3 FETCH 4 BODY.PEEK[]\r\na4 FETCH 4 BODY.PEEK[]\r\n"
+	                    "a5 FETCH 4 BODY.PEEK[]\r\na6 NOOP\r\n");
+	g_autofree char *three = test_client_read_until(c, "a6 OK NOOP completed\r\n");
+	g_assert_nonnull(three);
+	g_assert_cmpuint(strlen(three), >, 3 * big->len);
+	ASSERT_HAS(three, "a5 OK FETCH completed\r\n");
 	g_string_free(big, TRUE);
 }
 

@@ -366,11 +366,12 @@ imap_session_seqset_arg(ImapSession *s, const ImapCommand *cmd, const ImapArg *a
 		}
 	} else {
 		/* Message numbers must exist (RFC 3501 §9: a number beyond the last
-		 * message is an error), except through "*". */
+		 * message is an error); a range with "*" is fine: "5:*" with three
+		 * messages is 3:5, "1:*" in an empty mailbox is nothing. */
 		for (guint r = 0; r < set->ranges->len; r++) {
 			const ImapSeqRange *range = &g_array_index(set->ranges, ImapSeqRange, r);
-			if ((!range->lo_star && range->lo > n) ||
-			    (!range->hi_star && range->hi > n) || n == 0) {
+			gboolean star = range->lo_star || range->hi_star;
+			if (!star && (range->lo > n || range->hi > n)) {
 				g_array_unref(out);
 				imap_session_bad(s, cmd,
 				                 "Invalid sequence set: the mailbox has %u "
@@ -820,6 +821,12 @@ static void
 process(ImapSession *s)
 {
 	while (!s->busy && !s->closing && s->in_pos < s->in->len) {
+		/* Pipelined commands wait while the client is not reading its
+		 * answers: drained() comes back here. */
+		if (server_conn_pending_output(s->conn) > SERVER_OUTPUT_HIGH_MARK) {
+			s->blocked = TRUE;
+			break;
+		}
 		gsize used = 0;
 		ImapParseResult r = imap_parser_feed(s->parser, s->in->data + s->in_pos,
 		                                     s->in->len - s->in_pos, &used);
@@ -927,6 +934,10 @@ session_drained(gpointer session)
 	ImapSession *s = session;
 	if (s->fetch != NULL)
 		imap_fetch_job_resume(s);
+	if (s->blocked && s->fetch == NULL) {
+		s->blocked = FALSE;
+		process(s);
+	}
 }
 
 const ServerProtocol server_protocol_imap = {

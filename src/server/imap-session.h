@@ -49,6 +49,7 @@ struct _ImapSession {
 	ImapCommandId wait_cmd;
 	gboolean idling;
 	ImapFetchJob *fetch; /* a FETCH waiting for the output to drain */
+	gboolean blocked;    /* pipelined commands wait for the output to drain */
 	gboolean closing;
 };
 
