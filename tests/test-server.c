@@ -71,7 +71,8 @@ echo_input(gpointer p, const guint8 *data, gsize len)
 			gsize size = g_ascii_strtoull(cmd + 4, NULL, 10);
 			char *blob = g_malloc(size);
 			memset(blob, 'x', size);
-			server_conn_write_bytes(s->conn, g_bytes_new_take(blob, size));
+			g_autoptr(GBytes) b = g_bytes_new_take(blob, size);
+			server_conn_write_bytes(s->conn, b);
 			server_conn_printf(s->conn, "\r\nEND\r\n");
 		} else {
 			server_conn_printf(s->conn, "ECHO %s\r\n", cmd);

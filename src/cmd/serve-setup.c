@@ -106,7 +106,7 @@ write_port_file(ServeSetup *setup, const char *path, GError **error)
 	static const char *const keys[] = {"smtp", "pop3", "imap"};
 	GString *out = g_string_new(NULL);
 	for (int p = 0; p < SERVER_N_PROTOCOLS; p++) {
-		if (serve_protocols[p] != NULL)
+		if (server_protocols[p] != NULL)
 			g_string_append_printf(out, "%s=%u\n", keys[p],
 			                       servers_get_port(setup->servers, p));
 	}
@@ -142,8 +142,8 @@ serve_setup_start(const ServeOptions *opts, GError **error)
 	};
 	gboolean any = FALSE;
 	for (int p = 0; p < SERVER_N_PROTOCOLS; p++) {
-		config.protocols[p] = serve_protocols[p];
-		any = any || serve_protocols[p] != NULL;
+		config.protocols[p] = server_protocols[p];
+		any = any || server_protocols[p] != NULL;
 		if (opts->ports[p] >= 0) {
 			config.ports[p] = (guint16)opts->ports[p];
 			config.port_set[p] = TRUE;
@@ -200,25 +200,25 @@ serve_setup_print_banner(ServeSetup *setup, FILE *out)
 	fprintf(out, "%s\n",
 	        _("Demo accounts: alice / alicepass and bob / bobpass (domain example.org)."));
 	for (int p = 0; p < SERVER_N_PROTOCOLS; p++) {
-		if (serve_protocols[p] == NULL)
+		if (server_protocols[p] == NULL)
 			continue;
 		guint port = servers_get_port(setup->servers, p);
 		fprintf(out, "  %-5s %s:%u\n", proto_names[p], host, port);
 	}
 	fprintf(out, "%s\n", _("Try, from another terminal:"));
-	if (serve_protocols[SERVER_SMTP] != NULL)
+	if (server_protocols[SERVER_SMTP] != NULL)
 		fprintf(out,
 		        "  curl smtp://%s:%u --mail-from bob@example.org --mail-rcpt "
 		        "alice@example.org --upload-file message.eml\n",
 		        host, servers_get_port(setup->servers, SERVER_SMTP));
-	if (serve_protocols[SERVER_POP3] != NULL)
+	if (server_protocols[SERVER_POP3] != NULL)
 		fprintf(out, "  curl pop3://alice:alicepass@%s:%u/1\n", host,
 		        servers_get_port(setup->servers, SERVER_POP3));
-	if (serve_protocols[SERVER_IMAP] != NULL)
+	if (server_protocols[SERVER_IMAP] != NULL)
 		fprintf(out, "  curl 'imap://alice:alicepass@%s:%u/INBOX;UID=1'\n", host,
 		        servers_get_port(setup->servers, SERVER_IMAP));
 	for (int p = 0; p < SERVER_N_PROTOCOLS; p++) {
-		if (serve_protocols[p] != NULL) {
+		if (server_protocols[p] != NULL) {
 			fprintf(out, _("  or type the commands yourself: telnet %s %u\n"), addr,
 			        servers_get_port(setup->servers, p));
 			break;

@@ -32,6 +32,3 @@ Store *serve_setup_store(ServeSetup *setup);
 Servers *serve_setup_servers(ServeSetup *setup);
 /* Where each server listens and how to try it with curl and telnet. */
 void serve_setup_print_banner(ServeSetup *setup, FILE *out);
-
-/* The protocols facteur serves, in ServerProto order. */
-extern const ServerProtocol *const serve_protocols[SERVER_N_PROTOCOLS];

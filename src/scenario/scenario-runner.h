@@ -28,14 +28,14 @@ typedef struct {
 	/* An expectation did not hold, or the scenario could not go on: the
 	 * runner stops. message is translated and says what was expected and what came. */
 	void (*failed)(ScenarioRunner *r, const ScenarioStep *step, const ScenarioInstr *instr,
-		       const char *message, gpointer data);
+	               const char *message, gpointer data);
 } ScenarioRunnerCallbacks;
 
 typedef struct {
 	ScenarioCapture capture;
-	gboolean fast;            /* pauses take no time (replaying to a step) */
-	gboolean packets;         /* also deliver TRACE_KIND_PACKET events */
-	guint expect_timeout_ms;  /* how long an expectation waits; default 5000 */
+	gboolean fast;           /* pauses take no time (replaying to a step) */
+	gboolean packets;        /* also deliver TRACE_KIND_PACKET events */
+	guint expect_timeout_ms; /* how long an expectation waits; default 5000 */
 	/* The TUI's free session: an existing data directory instead of a fresh
 	 * temporary store (created with the demo mail when new), the real clock,
 	 * and the default ports 2525/2110/2143 when free so that students' own
@@ -46,8 +46,8 @@ typedef struct {
 /* Prepares the store and servers (the set-up of the scenario). The scenario
  * must outlive the runner. */
 ScenarioRunner *scenario_runner_new(const Scenario *sc, const ScenarioRunnerOptions *options,
-				    const ScenarioRunnerCallbacks *callbacks, gpointer data,
-				    GError **error);
+                                    const ScenarioRunnerCallbacks *callbacks, gpointer data,
+                                    GError **error);
 /* Stops everything, removes the temporary store. */
 void scenario_runner_free(ScenarioRunner *r);
 G_DEFINE_AUTOPTR_CLEANUP_FUNC(ScenarioRunner, scenario_runner_free)
@@ -75,11 +75,11 @@ const char *scenario_runner_capture_note(const ScenarioRunner *r);
  * the last one used when conn is NULL. The server's answer arrives as events.
  * Returns FALSE (with a translated reason) when there is no such open connection. */
 gboolean scenario_runner_send_line(ScenarioRunner *r, const char *conn, const char *line,
-				   GError **error);
+                                   GError **error);
 /* Opens a client connection (free session, or the TUI's `i` on a new
  * connection); its greeting arrives as events. */
-gboolean scenario_runner_open_connection(ScenarioRunner *r, const char *conn,
-					 ScenarioProto proto, GError **error);
+gboolean scenario_runner_open_connection(ScenarioRunner *r, const char *conn, ScenarioProto proto,
+                                         GError **error);
 /* The port a protocol's server listens on (to tell students where to connect). */
 guint16 scenario_runner_port(const ScenarioRunner *r, ScenarioProto proto);
 /* Names of the connections opened so far, in order, and their protocols. */

@@ -21,37 +21,37 @@ typedef enum {
 
 typedef enum {
 	/* set-up, before the first step */
-	SCENARIO_OP_USER,      /* user password */
-	SCENARIO_OP_MAILBOX,   /* user mailbox */
-	SCENARIO_OP_MESSAGE,   /* user mailbox file [flags] */
+	SCENARIO_OP_USER,    /* user password */
+	SCENARIO_OP_MAILBOX, /* user mailbox */
+	SCENARIO_OP_MESSAGE, /* user mailbox file [flags] */
 	/* in steps */
-	SCENARIO_OP_OPEN,      /* conn proto */
-	SCENARIO_OP_SEND,      /* conn text */
-	SCENARIO_OP_EXPECT,    /* conn status [pattern] */
-	SCENARIO_OP_REMEMBER,  /* conn var regex */
-	SCENARIO_OP_CHECK,     /* left op right */
-	SCENARIO_OP_SEND_MESSAGE, /* conn file: SMTP DATA content, dot-stuffed, ended by "." */
-	SCENARIO_OP_APPEND,    /* conn tag mailbox file [flags]: IMAP APPEND with a literal */
+	SCENARIO_OP_OPEN,           /* conn proto */
+	SCENARIO_OP_SEND,           /* conn text */
+	SCENARIO_OP_EXPECT,         /* conn status [pattern] */
+	SCENARIO_OP_REMEMBER,       /* conn var regex */
+	SCENARIO_OP_CHECK,          /* left op right */
+	SCENARIO_OP_SEND_MESSAGE,   /* conn file: SMTP DATA content, dot-stuffed, ended by "." */
+	SCENARIO_OP_APPEND,         /* conn tag mailbox file [flags]: IMAP APPEND with a literal */
 	SCENARIO_OP_ADMIN_RECREATE, /* user mailbox */
 	SCENARIO_OP_ADMIN_DELIVER,  /* user mailbox file */
-	SCENARIO_OP_CUT,       /* conn: close without a goodbye */
-	SCENARIO_OP_EXPECT_CLOSE, /* conn: the server closes */
-	SCENARIO_OP_PAUSE,     /* seconds */
+	SCENARIO_OP_CUT,            /* conn: close without a goodbye */
+	SCENARIO_OP_EXPECT_CLOSE,   /* conn: the server closes */
+	SCENARIO_OP_PAUSE,          /* seconds */
 } ScenarioOp;
 
 typedef struct {
 	ScenarioOp op;
-	guint line;         /* in the file, for messages */
-	char *conn;         /* connection name */
+	guint line; /* in the file, for messages */
+	char *conn; /* connection name */
 	ScenarioProto proto;
-	char *args[4];      /* meaning depends on op (see scenarios/README.md) */
-	char *text;         /* the rest of the line: sent text, expected pattern */
-	char *file;         /* absolute path of a message file */
+	char *args[4]; /* meaning depends on op (see scenarios/README.md) */
+	char *text;    /* the rest of the line: sent text, expected pattern */
+	char *file;    /* absolute path of a message file */
 	double seconds;
 } ScenarioInstr;
 
 typedef struct {
-	guint number;       /* from 1 */
+	guint number; /* from 1 */
 	guint line;
 	char *title[2];     /* optional short title: [0] fr, [1] en */
 	char *narration[2]; /* [0] fr, [1] en (lines joined with \n) */
@@ -59,13 +59,13 @@ typedef struct {
 } ScenarioStep;
 
 typedef struct {
-	char *path;        /* as given */
-	char *id;          /* file name without .scn: "05-pop3-dele-rset-quit" */
-	char *title[2];    /* [0] fr, [1] en */
+	char *path;     /* as given */
+	char *id;       /* file name without .scn: "05-pop3-dele-rset-quit" */
+	char *title[2]; /* [0] fr, [1] en */
 	char *summary[2];
-	char *lesson;      /* "05-pop3" or NULL */
-	GPtrArray *setup;  /* ScenarioInstr */
-	GPtrArray *steps;  /* ScenarioStep */
+	char *lesson;     /* "05-pop3" or NULL */
+	GPtrArray *setup; /* ScenarioInstr */
+	GPtrArray *steps; /* ScenarioStep */
 } Scenario;
 
 /* Parses a file. Message files named in it are looked up beside the file, then

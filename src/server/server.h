@@ -108,6 +108,9 @@ Store *servers_get_store(const Servers *servers);
 extern const ServerProtocol server_protocol_smtp;
 extern const ServerProtocol server_protocol_pop3;
 extern const ServerProtocol server_protocol_imap;
+/* The protocols facteur serves, in ServerProto order (server-protocols.c):
+ * what `facteur serve`, the scenario runner and the TUI start. */
+extern const ServerProtocol *const server_protocols[SERVER_N_PROTOCOLS];
 
 /* --- What a session may do with its connection --- */
 Store *server_conn_store(ServerConn *conn);

@@ -1,9 +1,0 @@
-/* The protocols `facteur serve` runs. Each server's session file defines its
- * ServerProtocol; this table puts them together, in ServerProto order. */
-#include "cmd/serve-setup.h"
-
-const ServerProtocol *const serve_protocols[SERVER_N_PROTOCOLS] = {
-    [SERVER_SMTP] = NULL,
-    [SERVER_POP3] = NULL,
-    [SERVER_IMAP] = NULL,
-};
