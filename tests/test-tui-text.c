@@ -15,8 +15,16 @@ test_width(void)
 		const char *text;
 		int width;
 	} cases[] = {
-	    {"", 0},       {"abc", 3},     {"é", 1},         {"Leçon 5 — POP3", 14},
-	    {"日本", 4},   {"e\u0301", 1}, {"\xff" "a", 2},  {"␍␊", 2},
+	    {"", 0},
+	    {"abc", 3},
+	    {"é", 1},
+	    {"Leçon 5 — POP3", 14},
+	    {"日本", 4},
+	    {"e\u0301", 1},
+	    {"\xff"
+	     "a",
+	     2},
+	    {"␍␊", 2},
 	};
 	for (gsize i = 0; i < G_N_ELEMENTS(cases); i++)
 		g_assert_cmpint(tui_text_width(cases[i].text), ==, cases[i].width);
@@ -25,8 +33,8 @@ test_width(void)
 static void
 test_fit(void)
 {
-	g_assert_cmpuint(tui_text_fit("héllo", 2), ==, 3); /* "hé": é is 2 bytes */
-	g_assert_cmpuint(tui_text_fit("日本語", 3), ==, 3);  /* a wide char is never cut */
+	g_assert_cmpuint(tui_text_fit("héllo", 2), ==, 3);  /* "hé": é is 2 bytes */
+	g_assert_cmpuint(tui_text_fit("日本語", 3), ==, 3); /* a wide char is never cut */
 	g_assert_cmpuint(tui_text_fit("abc", 10), ==, 3);
 	g_assert_cmpuint(tui_text_fit("abc", 0), ==, 0);
 }
@@ -48,7 +56,8 @@ test_wrap(void)
 	g_autoptr(GPtrArray) d = tui_text_wrap("", 10);
 	g_assert_cmpuint(d->len, ==, 1);
 	for (int w = 1; w < 30; w++) {
-		g_autoptr(GPtrArray) e = tui_text_wrap("Réponse « +OK » du serveur après DELE 1", w);
+		g_autoptr(GPtrArray) e =
+		    tui_text_wrap("Réponse « +OK » du serveur après DELE 1", w);
 		for (guint i = 0; i < e->len; i++)
 			g_assert_cmpint(tui_text_width(e->pdata[i]), <=, w);
 	}
@@ -128,7 +137,7 @@ test_lesson_parse(void)
 	g_assert_cmpstr(l->id, ==, "05-pop3");
 	g_assert_cmpstr(l->title, ==, "Leçon 5 — POP3");
 	g_assert_cmpstr(l->summary, ==,
-			"Relever sa boîte : les états de POP3, et DELE qui n'efface qu'à QUIT.");
+	                "Relever sa boîte : les états de POP3, et DELE qui n'efface qu'à QUIT.");
 	g_assert_cmpuint(g_strv_length(l->scenarios), ==, 2);
 	g_assert_cmpstr(l->scenarios[1], ==, "05-pop3-dele-rset-quit");
 

@@ -6,9 +6,11 @@
 #include <string.h>
 
 extern const FacteurCommand facteur_cmd_serve;
+extern const FacteurCommand facteur_cmd_tui;
 
 const FacteurCommand *const facteur_commands[] = {
     &facteur_cmd_serve,
+    &facteur_cmd_tui,
     NULL,
 };
 

@@ -62,11 +62,11 @@ first_of_reply(const TuiEvents *e, guint index, const TraceEvent *ev)
 }
 
 void pane_conversation_add_event(GPtrArray *lines, const TuiEvents *e, guint index, int width,
-				 gboolean conn_labels);
+                                 gboolean conn_labels);
 
 void
 pane_conversation_add_event(GPtrArray *lines, const TuiEvents *e, guint index, int width,
-			    gboolean conn_labels)
+                            gboolean conn_labels)
 {
 	const TraceEvent *ev = tui_events_get(e, index);
 	gboolean newest = tui_events_is_newest(e, ev);
@@ -122,7 +122,8 @@ rebuild(PaneConversation *p, int width)
 	}
 	if (lines->len == 0) {
 		TuiLine *l = tui_line_new(1);
-		tui_line_add(l, TUI_STYLE_DIM, _("Nothing on the wire yet: Space plays the next step."));
+		tui_line_add(l, TUI_STYLE_DIM,
+		             _("Nothing on the wire yet: Space plays the next step."));
 		g_ptr_array_add(lines, l);
 	}
 	tui_list_set_lines(&p->list, lines);

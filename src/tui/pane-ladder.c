@@ -64,15 +64,16 @@ find_columns(PaneLadder *p)
 			continue;
 		if (column_of(p, ev->client) < 0) {
 			g_ptr_array_add(p->columns, g_strdup(ev->client));
-			g_ptr_array_add(p->labels, g_strdup_printf("c%u :%s", ev->conn,
-								   port_of(ev->client)));
+			g_ptr_array_add(p->labels,
+			                g_strdup_printf("c%u :%s", ev->conn, port_of(ev->client)));
 		}
 		if (column_of(p, ev->server) < 0) {
 			g_ptr_array_add(p->columns, g_strdup(ev->server));
-			const char *proto = ev->proto != TRACE_PROTO_NONE ? trace_proto_name(ev->proto)
-									   : "tcp";
+			const char *proto =
+			    ev->proto != TRACE_PROTO_NONE ? trace_proto_name(ev->proto) : "tcp";
 			g_autofree char *up = g_ascii_strup(proto, -1);
-			g_ptr_array_add(p->labels, g_strdup_printf("%s :%s", up, port_of(ev->server)));
+			g_ptr_array_add(p->labels,
+			                g_strdup_printf("%s :%s", up, port_of(ev->server)));
 		}
 	}
 }
@@ -193,8 +194,8 @@ rebuild(PaneLadder *p, int width)
 		int from = column_x(n, width, c2s ? a : b), to = column_x(n, width, c2s ? b : a);
 		int lo = MIN(from, to), hi = MAX(from, to);
 		TuiStyle st = ev->kind == TRACE_KIND_CONNECTION || ev->kind == TRACE_KIND_TLS
-				  ? TUI_STYLE_DIM
-				  : (c2s ? TUI_STYLE_CLIENT : TUI_STYLE_SERVER);
+		                  ? TUI_STYLE_DIM
+		                  : (c2s ? TUI_STYLE_CLIENT : TUI_STYLE_SERVER);
 		if (tui_events_is_newest(p->events, ev))
 			st = c2s ? TUI_STYLE_CLIENT : TUI_STYLE_OK;
 		Row row;
@@ -238,8 +239,8 @@ draw(TuiPane *pane, Tui *tui, const TuiRect *r, gboolean focused)
 	if (p->generation != p->events->generation || p->width != in.w ||
 	    g_strcmp0(p->lang, facteur_i18n_lang()) != 0)
 		rebuild(p, in.w);
-	g_autofree char *right = g_strdup_printf(_("%u connections"),
-						 tui_events_n_connections(p->events));
+	g_autofree char *right =
+	    g_strdup_printf(_("%u connections"), tui_events_n_connections(p->events));
 	tui_draw_box(r, _(pane->klass->name), right, focused);
 	if (in.h < 3)
 		return;

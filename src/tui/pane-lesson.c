@@ -30,14 +30,15 @@ build(PaneLesson *p, int width)
 		add_wrapped(lines, width, 0, TUI_STYLE_ERROR, st->error);
 	if (sc == NULL) {
 		if (st->intro != NULL)
-			add_wrapped(lines, width, 0, TUI_STYLE_TEXT, st->intro);
+			add_wrapped(lines, width, 0, TUI_STYLE_TEXT, _(st->intro));
 	} else if (st->step == 0) {
 		add_wrapped(lines, width, 0, TUI_STYLE_TITLE, scenario_title(sc, lang));
 		const char *summary = scenario_summary(sc, lang);
 		if (summary != NULL)
 			add_wrapped(lines, width, 0, TUI_STYLE_TEXT, summary);
-		g_autofree char *hint = g_strdup_printf(
-		    _("%u steps. Space plays the first one; ? lists the keys."), scenario_n_steps(sc));
+		g_autofree char *hint =
+		    g_strdup_printf(_("%u steps. Space plays the first one; ? lists the keys."),
+		                    scenario_n_steps(sc));
 		add_wrapped(lines, width, 0, TUI_STYLE_DIM, hint);
 	} else {
 		const ScenarioStep *step = scenario_step(sc, st->step);
@@ -45,7 +46,7 @@ build(PaneLesson *p, int width)
 		g_autofree char *head = NULL;
 		if (title != NULL)
 			head = g_strdup_printf(_("Step %u/%u — %s"), st->step, scenario_n_steps(sc),
-					       title);
+			                       title);
 		else
 			head = g_strdup_printf(_("Step %u/%u"), st->step, scenario_n_steps(sc));
 		g_autofree char *state = NULL;
@@ -55,8 +56,8 @@ build(PaneLesson *p, int width)
 			state = g_strdup(_("(running…)"));
 		else if (st->done)
 			state = g_strdup(_("(the end)"));
-		g_autofree char *full = state != NULL ? g_strdup_printf("%s  %s", head, state)
-						      : g_strdup(head);
+		g_autofree char *full =
+		    state != NULL ? g_strdup_printf("%s  %s", head, state) : g_strdup(head);
 		add_wrapped(lines, width, 0, TUI_STYLE_TITLE, full);
 		if (step != NULL) {
 			const char *narr = scenario_step_narration(step, lang);
@@ -68,7 +69,7 @@ build(PaneLesson *p, int width)
 		g_autofree char *msg = g_strdup_printf(_("✗ Expectation failed: %s"), st->failure);
 		add_wrapped(lines, width, 0, TUI_STYLE_ERROR, msg);
 		add_wrapped(lines, width, 2, TUI_STYLE_DIM,
-			    _("← steps back (the scenario is replayed to the step before)."));
+		            _("← steps back (the scenario is replayed to the step before)."));
 	}
 	int top = p->list.top;
 	tui_list_set_lines(&p->list, lines);
@@ -85,7 +86,7 @@ draw(TuiPane *pane, Tui *tui, const TuiRect *r, gboolean focused)
 	const Scenario *sc = p->state->scenario;
 	g_autofree char *right =
 	    sc != NULL ? g_strdup_printf(_("step %u/%u"), p->state->step, scenario_n_steps(sc))
-		       : NULL;
+	               : NULL;
 	tui_draw_box(r, _(pane->klass->name), right, focused);
 	tui_list_draw(&p->list, &in, focused);
 }

@@ -15,9 +15,9 @@ typedef struct {
 	guint watch;
 	char *user;
 	char *mailbox;
-	gboolean chosen;       /* the user picked with u/b: stop following changes */
-	guint32 changed_uid;   /* the message the last change was about */
-	char *last_change;     /* one line saying what changed */
+	gboolean chosen;     /* the user picked with u/b: stop following changes */
+	guint32 changed_uid; /* the message the last change was about */
+	char *last_change;   /* one line saying what changed */
 	TuiList list;
 } PaneMailbox;
 
@@ -51,25 +51,27 @@ on_change(const StoreChange *c, gpointer data)
 		p->last_change = g_strdup_printf(_("UID %u removed for good"), c->uid);
 		break;
 	case STORE_CHANGE_MAILBOX_CREATED:
-		p->last_change = g_strdup_printf(_("mailbox %s created, UIDVALIDITY %u"), c->mailbox,
-						 c->uidvalidity);
+		p->last_change = g_strdup_printf(_("mailbox %s created, UIDVALIDITY %u"),
+		                                 c->mailbox, c->uidvalidity);
 		break;
 	case STORE_CHANGE_MAILBOX_DELETED:
 		p->last_change = g_strdup_printf(_("mailbox %s deleted"), c->mailbox);
 		break;
 	case STORE_CHANGE_MAILBOX_RENAMED:
-		p->last_change = g_strdup_printf(_("mailbox %s renamed %s"), c->mailbox, c->new_name);
+		p->last_change =
+		    g_strdup_printf(_("mailbox %s renamed %s"), c->mailbox, c->new_name);
 		break;
 	case STORE_CHANGE_MAILBOX_RECREATED:
 		p->last_change = g_strdup_printf(_("mailbox %s recreated: new UIDVALIDITY %u"),
-						 c->mailbox, c->uidvalidity);
+		                                 c->mailbox, c->uidvalidity);
 		break;
 	case STORE_CHANGE_POP3_OPENED:
 		p->last_change = g_strdup(_("a POP3 session took the maildrop"));
 		break;
 	case STORE_CHANGE_POP3_MARKS:
-		p->last_change = c->flags ? g_strdup_printf(_("UID %u marked for deletion (DELE)"), c->uid)
-					  : g_strdup_printf(_("UID %u unmarked (RSET)"), c->uid);
+		p->last_change =
+		    c->flags ? g_strdup_printf(_("UID %u marked for deletion (DELE)"), c->uid)
+		             : g_strdup_printf(_("UID %u unmarked (RSET)"), c->uid);
 		break;
 	case STORE_CHANGE_POP3_CLOSED:
 		p->last_change = g_strdup(_("the POP3 session released the maildrop"));
@@ -113,9 +115,11 @@ flags_text(GString *s, const StoreMessage *m)
 	static const struct {
 		guint32 bit;
 		const char *name;
-	} names[] = {{STORE_FLAG_SEEN, "\\Seen"},       {STORE_FLAG_ANSWERED, "\\Answered"},
-		     {STORE_FLAG_FLAGGED, "\\Flagged"}, {STORE_FLAG_DELETED, "\\Deleted"},
-		     {STORE_FLAG_DRAFT, "\\Draft"}};
+	} names[] = {{STORE_FLAG_SEEN, "\\Seen"},
+	             {STORE_FLAG_ANSWERED, "\\Answered"},
+	             {STORE_FLAG_FLAGGED, "\\Flagged"},
+	             {STORE_FLAG_DELETED, "\\Deleted"},
+	             {STORE_FLAG_DRAFT, "\\Draft"}};
 	for (gsize i = 0; i < G_N_ELEMENTS(names); i++) {
 		if (m->flags & names[i].bit)
 			g_string_append_printf(s, "%s%s", s->len ? " " : "", names[i].name);
@@ -152,13 +156,14 @@ build(PaneMailbox *p, int width)
 	if (mb == NULL) {
 		add(lines, width, 0, TUI_STYLE_ERROR, error != NULL ? error->message : "");
 	} else {
-		g_autofree char *ids = g_strdup_printf("UIDVALIDITY %u  UIDNEXT %u",
-						       store_mailbox_uidvalidity(mb),
-						       store_mailbox_uidnext(mb));
+		g_autofree char *ids =
+		    g_strdup_printf("UIDVALIDITY %u  UIDNEXT %u", store_mailbox_uidvalidity(mb),
+		                    store_mailbox_uidnext(mb));
 		add(lines, width, 0, TUI_STYLE_BOLD, ids);
 		guint n = store_mailbox_count(mb);
 		g_autofree char *count = g_strdup_printf(
-		    ngettext("%u message, %u unseen, %u recent", "%u messages, %u unseen, %u recent", n),
+		    ngettext("%u message, %u unseen, %u recent",
+		             "%u messages, %u unseen, %u recent", n),
 		    n, store_mailbox_count_unseen(mb), store_mailbox_count_recent(mb));
 		add(lines, width, 0, TUI_STYLE_TEXT, count);
 		gboolean inbox = g_ascii_strcasecmp(p->mailbox, "INBOX") == 0;
@@ -167,7 +172,7 @@ build(PaneMailbox *p, int width)
 			    _("POP3 session open: the maildrop is locked."));
 		TuiLine *cols = tui_line_new(0);
 		tui_line_addf(cols, TUI_STYLE_DIM, "%3s %5s %7s  %s", "#", "UID", _("Size"),
-			      _("Flags"));
+		              _("Flags"));
 		g_ptr_array_add(lines, cols);
 		for (guint i = 0; i < n; i++) {
 			const StoreMessage *m = store_mailbox_nth(mb, i);
@@ -176,12 +181,13 @@ build(PaneMailbox *p, int width)
 			flags_text(fl, m);
 			g_autoptr(TuiLine) row = tui_line_new(0);
 			TuiStyle st = marked ? TUI_STYLE_STATE : TUI_STYLE_TEXT;
-			tui_line_addf(row, st, "%3u %5u %7" G_GSIZE_FORMAT "  ", i + 1, m->uid, m->size);
+			tui_line_addf(row, st, "%3u %5u %7" G_GSIZE_FORMAT "  ", i + 1, m->uid,
+			              m->size);
 			if (fl->len > 0)
 				tui_line_add(row, TUI_STYLE_DIM, fl->str);
 			if (marked)
 				tui_line_addf(row, TUI_STYLE_ERROR, "%s✗ %s", fl->len ? " " : "",
-					      _("marked for deletion"));
+				              _("marked for deletion"));
 			row->highlight = p->changed_uid != 0 && m->uid == p->changed_uid;
 			tui_lines_wrap_line(lines, row, width, 18);
 		}
@@ -196,9 +202,10 @@ build(PaneMailbox *p, int width)
 		g_autoptr(TuiLine) l = tui_line_new(0);
 		tui_line_add(l, TUI_STYLE_DIM, _("Mailboxes (b):"));
 		for (guint i = 0; boxes[i] != NULL; i++)
-			tui_line_addf(l, g_strcmp0(boxes[i], p->mailbox) == 0 ? TUI_STYLE_BOLD
-									    : TUI_STYLE_DIM,
-				      " %s", boxes[i]);
+			tui_line_addf(l,
+			              g_strcmp0(boxes[i], p->mailbox) == 0 ? TUI_STYLE_BOLD
+			                                                   : TUI_STYLE_DIM,
+			              " %s", boxes[i]);
 		tui_lines_wrap_line(lines, l, width, 2);
 	}
 	g_auto(GStrv) users = store_list_users(p->store);
@@ -206,9 +213,9 @@ build(PaneMailbox *p, int width)
 		g_autoptr(TuiLine) l = tui_line_new(0);
 		tui_line_add(l, TUI_STYLE_DIM, _("Users (u):"));
 		for (guint i = 0; users[i] != NULL; i++)
-			tui_line_addf(l, g_strcmp0(users[i], p->user) == 0 ? TUI_STYLE_BOLD
-									  : TUI_STYLE_DIM,
-				      " %s", users[i]);
+			tui_line_addf(
+			    l, g_strcmp0(users[i], p->user) == 0 ? TUI_STYLE_BOLD : TUI_STYLE_DIM,
+			    " %s", users[i]);
 		tui_lines_wrap_line(lines, l, width, 2);
 	}
 	int top = p->list.top;

@@ -19,8 +19,11 @@ flags_text(guint8 f, char *buf, gsize size)
 	static const struct {
 		guint8 bit;
 		const char *name;
-	} names[] = {{TRACE_TCP_SYN, "SYN"}, {TRACE_TCP_FIN, "FIN"}, {TRACE_TCP_RST, "RST"},
-		     {TRACE_TCP_PSH, "PSH"}, {TRACE_TCP_ACK, "ACK"}};
+	} names[] = {{TRACE_TCP_SYN, "SYN"},
+	             {TRACE_TCP_FIN, "FIN"},
+	             {TRACE_TCP_RST, "RST"},
+	             {TRACE_TCP_PSH, "PSH"},
+	             {TRACE_TCP_ACK, "ACK"}};
 	buf[0] = '\0';
 	for (gsize i = 0; i < G_N_ELEMENTS(names); i++) {
 		if (f & names[i].bit) {
@@ -51,9 +54,9 @@ rebuild(PanePackets *p)
 		l->data = (gpointer)ev;
 		l->highlight = FALSE;
 		tui_line_addf(l, TUI_STYLE_DIM, "%3" G_GINT64_FORMAT ".%06" G_GINT64_FORMAT " ",
-			      dt / 1000000, dt % 1000000);
+		              dt / 1000000, dt % 1000000);
 		tui_line_addf(l, c2s ? TUI_STYLE_CLIENT : TUI_STYLE_SERVER, "%s %5u → %-5u ",
-			      c2s ? "C→S" : "S→C", ev->src_port, ev->dst_port);
+		              c2s ? "C→S" : "S→C", ev->src_port, ev->dst_port);
 		tui_line_addf(l, TUI_STYLE_BOLD, "%-15s ", flags);
 		tui_line_addf(l, TUI_STYLE_TEXT, "%5" G_GINT64_FORMAT " ", len);
 		if (ev->summary != NULL)
@@ -63,10 +66,11 @@ rebuild(PanePackets *p)
 	if (lines->len == 0) {
 		TuiLine *l = tui_line_new(1);
 		if (g_strcmp0(p->events->capture_name, "tap") == 0)
-			tui_line_add(l, TUI_STYLE_DIM,
-				     _("Capture by the in-process tap: it sees the octets each "
-				       "server reads and writes, not the TCP segments, so there are "
-				       "no packets to list."));
+			tui_line_add(
+			    l, TUI_STYLE_DIM,
+			    _("Capture by the in-process tap: it sees the octets each "
+			      "server reads and writes, not the TCP segments, so there are "
+			      "no packets to list."));
 		else
 			tui_line_add(l, TUI_STYLE_DIM, _("No packet yet."));
 		g_ptr_array_add(lines, l);

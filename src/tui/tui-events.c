@@ -140,29 +140,30 @@ tui_event_text(const TraceEvent *ev)
 	switch (ev->kind) {
 	case TRACE_KIND_COMMAND:
 		return g_strjoin(" ", or_empty(ev->tag), or_empty(ev->verb), or_empty(ev->args),
-				 NULL);
+		                 NULL);
 	case TRACE_KIND_REPLY:
 	case TRACE_KIND_UNTAGGED:
 	case TRACE_KIND_CONTINUATION:
 		return g_strdup_printf("%s%s%s%s%s", ev->tag != NULL ? ev->tag : "",
-				       ev->tag != NULL ? " " : "", or_empty(ev->status),
-				       ev->status != NULL ? " " : "", or_empty(ev->text));
+		                       ev->tag != NULL ? " " : "", or_empty(ev->status),
+		                       ev->status != NULL ? " " : "", or_empty(ev->text));
 	case TRACE_KIND_HEADER:
 		if (ev->param_of != NULL)
-			return g_strdup_printf("%s=%s", or_empty(ev->name),
-					       or_empty(ev->decoded != NULL ? ev->decoded : ev->value));
+			return g_strdup_printf(
+			    "%s=%s", or_empty(ev->name),
+			    or_empty(ev->decoded != NULL ? ev->decoded : ev->value));
 		return g_strdup_printf("%s: %s", or_empty(ev->name), or_empty(ev->value));
 	case TRACE_KIND_MIME: {
 		const char *role = trace_mime_role_name(ev->mime);
 		return g_strdup_printf("[%s%s%s] %s", or_empty(role), ev->part != NULL ? " " : "",
-				       or_empty(ev->part), or_empty(ev->value));
+		                       or_empty(ev->part), or_empty(ev->value));
 	}
 	case TRACE_KIND_CONNECTION:
 		if (g_strcmp0(ev->name, "close") == 0)
-			return g_strdup_printf(_("connection closed: %s ⇹ %s"), or_empty(ev->client),
-					       or_empty(ev->server));
+			return g_strdup_printf(_("connection closed: %s ⇹ %s"),
+			                       or_empty(ev->client), or_empty(ev->server));
 		return g_strdup_printf(_("connection opened: %s → %s"), or_empty(ev->client),
-				       or_empty(ev->server));
+		                       or_empty(ev->server));
 	case TRACE_KIND_DATA:
 		if (ev->value != NULL)
 			return g_strdup(ev->value);

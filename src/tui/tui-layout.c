@@ -56,8 +56,7 @@ tui_layout_compute(int cols, int rows, const TuiLayoutWant *want, TuiLayout *out
 gboolean
 tui_rect_contains(const TuiRect *r, int x, int y)
 {
-	return r->w > 0 && r->h > 0 && x >= r->x && x < r->x + r->w && y >= r->y &&
-	       y < r->y + r->h;
+	return r->w > 0 && r->h > 0 && x >= r->x && x < r->x + r->w && y >= r->y && y < r->y + r->h;
 }
 
 TuiRect

@@ -21,10 +21,10 @@ typedef enum {
 } TuiPaneId;
 
 typedef struct {
-	gboolean too_small;      /* below TUI_MIN_COLS x TUI_MIN_ROWS: nothing else is set */
-	TuiRect title;           /* one row */
-	TuiRect body;            /* everything between title and status */
-	TuiRect status;          /* one row */
+	gboolean too_small;        /* below TUI_MIN_COLS x TUI_MIN_ROWS: nothing else is set */
+	TuiRect title;             /* one row */
+	TuiRect body;              /* everything between title and status */
+	TuiRect status;            /* one row */
 	TuiRect pane[TUI_N_PANES]; /* w == 0: not shown */
 } TuiLayout;
 

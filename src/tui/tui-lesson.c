@@ -58,14 +58,14 @@ tui_lesson_parse(const char *path, const char *text, GError **error)
 	g_auto(GStrv) lines = g_strsplit(text, "\n", -1);
 	if (lines[0] == NULL || !g_str_has_prefix(lines[0], "# ")) {
 		g_set_error(error, G_FILE_ERROR, G_FILE_ERROR_INVAL,
-			    _("%s:1: a lesson starts with a “# ” title line"), path);
+		            _("%s:1: a lesson starts with a “# ” title line"), path);
 		return NULL;
 	}
 	g_autoptr(TuiLesson) lesson = g_new0(TuiLesson, 1);
 	lesson->path = g_strdup(path);
 	g_autofree char *base = g_path_get_basename(path);
-	lesson->id = g_str_has_suffix(base, ".md") ? g_strndup(base, strlen(base) - 3)
-						    : g_strdup(base);
+	lesson->id =
+	    g_str_has_suffix(base, ".md") ? g_strndup(base, strlen(base) - 3) : g_strdup(base);
 	lesson->title = g_strstrip(g_strdup(lines[0] + 2));
 
 	GString *summary = g_string_new(NULL);
@@ -149,10 +149,12 @@ inline_spans(GArray *spans, const char *text, TuiStyle base)
 	for (const char *p = text; *p != '\0';) {
 		gboolean bold_mark = p[0] == '*' && p[1] == '*';
 		gboolean code_mark = p[0] == '`';
-		if ((bold_mark && style != TUI_STYLE_CODE) || (code_mark && style != TUI_STYLE_BOLD)) {
+		if ((bold_mark && style != TUI_STYLE_CODE) ||
+		    (code_mark && style != TUI_STYLE_BOLD)) {
 			TuiStyle next = bold_mark ? TUI_STYLE_BOLD : TUI_STYLE_CODE;
 			/* Only open a span whose closing mark is on the line. */
-			if (style == base && strstr(p + (bold_mark ? 2 : 1), bold_mark ? "**" : "`") == NULL) {
+			if (style == base &&
+			    strstr(p + (bold_mark ? 2 : 1), bold_mark ? "**" : "`") == NULL) {
 				g_string_append_len(cur, p, bold_mark ? 2 : 1);
 				p += bold_mark ? 2 : 1;
 				continue;
@@ -192,8 +194,8 @@ emit(GPtrArray *lines, const char *text, TuiStyle base, int width, int indent_fi
 		g_array_append_val(spans, b);
 	}
 	inline_spans(spans, text, base);
-	tui_lines_wrap(lines, (TuiSpan *)spans->data, spans->len, width, indent_first,
-		       indent_rest, NULL);
+	tui_lines_wrap(lines, (TuiSpan *)spans->data, spans->len, width, indent_first, indent_rest,
+	               NULL);
 }
 
 static void
@@ -276,8 +278,8 @@ tui_markdown_render(GPtrArray *lines, const char *text, int width)
 			while (*title == ' ')
 				title++;
 			blank(lines);
-			emit(lines, title, level == 1 ? TUI_STYLE_TITLE : TUI_STYLE_HEADING, width, 0,
-			     0, NULL);
+			emit(lines, title, level == 1 ? TUI_STYLE_TITLE : TUI_STYLE_HEADING, width,
+			     0, 0, NULL);
 			if (level == 1) {
 				TuiLine *rule = tui_line_new(0);
 				GString *r = g_string_new(NULL);

@@ -10,9 +10,9 @@
 
 typedef struct {
 	char *path;
-	char *id;        /* file name without .md: "05-pop3" */
-	char *title;     /* "Leçon 5 — POP3" */
-	char *summary;   /* one paragraph, lines joined */
+	char *id;         /* file name without .md: "05-pop3" */
+	char *title;      /* "Leçon 5 — POP3" */
+	char *summary;    /* one paragraph, lines joined */
 	char **scenarios; /* ids, NULL-terminated (maybe empty) */
 } TuiLesson;
 

@@ -108,8 +108,8 @@ add_piece(TuiLine *line, const Piece *p, gsize off, gsize len)
 }
 
 guint
-tui_lines_wrap(GPtrArray *lines, const TuiSpan *spans, guint n_spans, int width,
-	       int indent_first, int indent_rest, gpointer data)
+tui_lines_wrap(GPtrArray *lines, const TuiSpan *spans, guint n_spans, int width, int indent_first,
+               int indent_rest, gpointer data)
 {
 	g_autoptr(GArray) pieces = g_array_new(FALSE, FALSE, sizeof(Piece));
 	gboolean pending_space = FALSE;
@@ -194,7 +194,7 @@ tui_lines_wrap_line(GPtrArray *lines, const TuiLine *line, int width, int indent
 {
 	guint first = lines->len;
 	guint n = tui_lines_wrap(lines, (const TuiSpan *)line->spans->data, line->spans->len, width,
-				 line->indent, indent_rest, line->data);
+	                         line->indent, indent_rest, line->data);
 	for (guint i = first; i < lines->len; i++)
 		((TuiLine *)lines->pdata[i])->highlight = line->highlight;
 	return n;

@@ -29,9 +29,9 @@ typedef struct {
 } TuiSpan;
 
 typedef struct {
-	GArray *spans; /* TuiSpan, owning their text */
-	int indent;    /* columns of blank before the first span */
-	gpointer data; /* what the line shows (borrowed: an event, a list item) */
+	GArray *spans;      /* TuiSpan, owning their text */
+	int indent;         /* columns of blank before the first span */
+	gpointer data;      /* what the line shows (borrowed: an event, a list item) */
 	gboolean highlight; /* drawn reversed (the newest line, a search match) */
 } TuiLine;
 
@@ -50,6 +50,6 @@ GPtrArray *tui_lines_new(void);
 /* Appends spans wrapped to width: the first line starts at indent_first, the
  * following ones at indent_rest. Each new line gets data. Returns how many lines. */
 guint tui_lines_wrap(GPtrArray *lines, const TuiSpan *spans, guint n_spans, int width,
-		     int indent_first, int indent_rest, gpointer data);
+                     int indent_first, int indent_rest, gpointer data);
 /* Same for a line already built. */
 guint tui_lines_wrap_line(GPtrArray *lines, const TuiLine *line, int width, int indent_rest);

@@ -272,8 +272,7 @@ tui_list_search(TuiList *l, const char *needle)
 		return FALSE;
 	g_autofree char *want = g_utf8_casefold(needle, -1);
 	int n = (int)l->lines->len;
-	int start = l->cursor >= 0 ? (l->selectable ? item_end(l, l->cursor) : l->cursor + 1)
-				   : 0;
+	int start = l->cursor >= 0 ? (l->selectable ? item_end(l, l->cursor) : l->cursor + 1) : 0;
 	if (!l->selectable)
 		start = l->top + 1;
 	for (int k = 0; k < n; k++) {

@@ -38,9 +38,9 @@ typedef struct {
 	guint step;           /* the step shown: running or last finished; 0 before */
 	gboolean running;
 	gboolean done;
-	char *failure;        /* the failed expectation's message, or NULL */
-	char *error;          /* the runner could not start, or NULL */
-	const char *intro;    /* free session: what to do */
+	char *failure;     /* the failed expectation's message, or NULL */
+	char *error;       /* the runner could not start, or NULL */
+	const char *intro; /* free session: what to do */
 } TuiLessonState;
 
 TuiPane *pane_lesson_new(const TuiLessonState *state);

@@ -187,7 +187,7 @@ tui_draw_box(const TuiRect *r, const char *title, const char *right, gboolean fo
 	if (title != NULL) {
 		g_autofree char *t = g_strdup_printf(focused ? "[ %s ]" : " %s ", title);
 		used = tui_draw_text(r->y, r->x + 2, r->w - 4, t,
-				     focused ? TUI_STYLE_TITLE : TUI_STYLE_BOLD);
+		                     focused ? TUI_STYLE_TITLE : TUI_STYLE_BOLD);
 	}
 	if (right != NULL) {
 		g_autofree char *t = g_strdup_printf(" %s ", right);
@@ -230,13 +230,13 @@ log_writer(GLogLevelFlags level, const GLogField *fields, gsize n_fields, gpoint
 	if (message == NULL)
 		message = "";
 	log_line(active, message);
-	if (level & (G_LOG_LEVEL_ERROR | G_LOG_LEVEL_CRITICAL | G_LOG_LEVEL_WARNING |
-		     G_LOG_LEVEL_MESSAGE))
+	if (level &
+	    (G_LOG_LEVEL_ERROR | G_LOG_LEVEL_CRITICAL | G_LOG_LEVEL_WARNING | G_LOG_LEVEL_MESSAGE))
 		tui_status(active,
-			   level & (G_LOG_LEVEL_ERROR | G_LOG_LEVEL_CRITICAL | G_LOG_LEVEL_WARNING)
-			       ? TUI_STYLE_ERROR
-			       : TUI_STYLE_TEXT,
-			   "%s", message);
+		           level & (G_LOG_LEVEL_ERROR | G_LOG_LEVEL_CRITICAL | G_LOG_LEVEL_WARNING)
+		               ? TUI_STYLE_ERROR
+		               : TUI_STYLE_TEXT,
+		           "%s", message);
 	return G_LOG_WRITER_HANDLED;
 }
 
@@ -406,7 +406,8 @@ prompt_key(Tui *tui, int key)
 	case 127:
 	case 8:
 		if (tui->prompt_cursor > 0) {
-			const char *prev = g_utf8_find_prev_char(t->str, t->str + tui->prompt_cursor);
+			const char *prev =
+			    g_utf8_find_prev_char(t->str, t->str + tui->prompt_cursor);
 			gsize at = (gsize)(prev - t->str);
 			g_string_erase(t, (gssize)at, (gssize)(tui->prompt_cursor - at));
 			tui->prompt_cursor = at;
@@ -414,11 +415,14 @@ prompt_key(Tui *tui, int key)
 		break;
 	case TUI_KEY_LEFT:
 		if (tui->prompt_cursor > 0)
-			tui->prompt_cursor = (gsize)(g_utf8_find_prev_char(t->str, t->str + tui->prompt_cursor) - t->str);
+			tui->prompt_cursor =
+			    (gsize)(g_utf8_find_prev_char(t->str, t->str + tui->prompt_cursor) -
+			            t->str);
 		break;
 	case TUI_KEY_RIGHT:
 		if (tui->prompt_cursor < t->len)
-			tui->prompt_cursor = (gsize)(g_utf8_next_char(t->str + tui->prompt_cursor) - t->str);
+			tui->prompt_cursor =
+			    (gsize)(g_utf8_next_char(t->str + tui->prompt_cursor) - t->str);
 		break;
 	case TUI_KEY_HOME:
 	case 1: /* C-a */
@@ -459,7 +463,7 @@ draw_too_small(void)
 	for (guint i = 0; i < lines->len && y + (int)i < LINES; i++) {
 		int lw = tui_text_width(lines->pdata[i]);
 		tui_draw_text(y + (int)i, MAX(0, (COLS - lw) / 2), COLS, lines->pdata[i],
-			      TUI_STYLE_ERROR);
+		              TUI_STYLE_ERROR);
 	}
 }
 
@@ -483,10 +487,10 @@ draw_status(Tui *tui, TuiScreen *s, const TuiRect *r)
 		return;
 	}
 	curs_set(0);
-	g_autofree char *right = s != NULL && s->klass->status != NULL ? s->klass->status(s, tui)
-								      : NULL;
+	g_autofree char *right =
+	    s != NULL && s->klass->status != NULL ? s->klass->status(s, tui) : NULL;
 	g_autofree char *hint = g_strdup_printf("%s%s%s", right != NULL ? right : "",
-						right != NULL ? "  " : "", _("? help  q quit"));
+	                                        right != NULL ? "  " : "", _("? help  q quit"));
 	int hw = tui_text_width(hint);
 	attr_set(A_REVERSE, 0, NULL);
 	mvhline(r->y, r->x, ' ', r->w);
@@ -509,6 +513,12 @@ draw_idle(gpointer data)
 	tui->redraw_id = 0;
 	erase();
 	TuiScreen *s = top(tui);
+	if (s != NULL && !s->started) {
+		s->started = TRUE;
+		if (s->klass->start != NULL)
+			s->klass->start(s, tui);
+		s = top(tui);
+	}
 	TuiLayoutWant want = {FALSE, FALSE, -1};
 	TuiLayout layout;
 	tui_layout_compute(COLS, LINES, &want, &layout);
@@ -581,7 +591,7 @@ handle_key(Tui *tui, int key)
 		}
 		if (ask)
 			tui_confirm(tui, _("The scenario is half-played. Quit facteur? (y/n)"),
-				    quit_answer, NULL);
+			            quit_answer, NULL);
 		else
 			tui_quit(tui);
 	} else if (key == TUI_KEY_ESC && tui->screens->len > 1) {
@@ -595,7 +605,7 @@ handle_key(Tui *tui, int key)
 		}
 		/* Each language named in itself. */
 		tui_status(tui, TUI_STYLE_TEXT, _("Language: %s"),
-			   strcmp(facteur_i18n_lang(), "fr") == 0 ? "français" : "English");
+		           strcmp(facteur_i18n_lang(), "fr") == 0 ? "français" : "English");
 	} else if (key == 12) { /* C-l */
 		clearok(curscr, TRUE);
 	}
@@ -697,8 +707,8 @@ tui_run(TuiScreen *first, GError **error)
 	if (!isatty(STDIN_FILENO) || !isatty(STDOUT_FILENO)) {
 		first->klass->free(first);
 		g_set_error(error, G_IO_ERROR, G_IO_ERROR_NOT_SUPPORTED,
-			    _("the interface needs a terminal (use “facteur play” or “facteur "
-			      "decode” to print a transcript)"));
+		            _("the interface needs a terminal (use “facteur play” or “facteur "
+		              "decode” to print a transcript)"));
 		return 1;
 	}
 	Tui *tui = g_new0(Tui, 1);
@@ -716,7 +726,7 @@ tui_run(TuiScreen *first, GError **error)
 	tui->term = newterm(NULL, stdout, stdin);
 	if (tui->term == NULL) {
 		g_set_error(error, G_IO_ERROR, G_IO_ERROR_NOT_SUPPORTED,
-			    _("cannot use this terminal (TERM=%s)"), g_getenv("TERM"));
+		            _("cannot use this terminal (TERM=%s)"), g_getenv("TERM"));
 		g_source_remove(tui->winch_id);
 		g_source_remove(tui->int_id);
 		g_source_remove(tui->term_id);
@@ -737,10 +747,10 @@ tui_run(TuiScreen *first, GError **error)
 	curs_set(0);
 	mousemask(BUTTON4_PRESSED
 #ifdef BUTTON5_PRESSED
-		      | BUTTON5_PRESSED
+	              | BUTTON5_PRESSED
 #endif
-		  ,
-		  NULL);
+	          ,
+	          NULL);
 	mouseinterval(0);
 	tui->colour = has_colors() && g_getenv("NO_COLOR") == NULL;
 	if (tui->colour) {

@@ -33,6 +33,8 @@ typedef struct _TuiScreen TuiScreen;
 
 typedef struct {
 	const char *name;
+	/* Optional: called once when the screen first comes up, inside the loop. */
+	void (*start)(TuiScreen *s, Tui *tui);
 	/* Title bar text (caller frees). */
 	char *(*title)(TuiScreen *s, Tui *tui);
 	/* Draws into body (the rows between title bar and status line). */
@@ -50,6 +52,7 @@ typedef struct {
 
 struct _TuiScreen {
 	const TuiScreenClass *klass;
+	gboolean started;
 };
 
 /* Runs the interface with first as the bottom screen, until quit. Returns
@@ -67,7 +70,7 @@ void tui_status(Tui *tui, TuiStyle style, const char *fmt, ...) G_GNUC_PRINTF(3,
 /* A one-line prompt in the status line: done(text) on Enter, done(NULL) on Esc. */
 typedef void (*TuiPromptFunc)(Tui *tui, const char *text, gpointer data);
 void tui_prompt(Tui *tui, const char *label, const char *initial, TuiPromptFunc done,
-		gpointer data);
+                gpointer data);
 /* A yes/no question: done("y") or done(NULL). */
 void tui_confirm(Tui *tui, const char *question, TuiPromptFunc done, gpointer data);
 /* While held, keys are kept and handled afterwards (a replay runs a nested loop). */
