@@ -98,6 +98,16 @@ uninstall:
 setcap: all
 	sudo setcap cap_net_raw,cap_net_admin+eip $(BUILD)/facteur
 
+# The translation template, from every _() and N_() of the sources; po/fr.po
+# is brought up to date with it (msgmerge keeps what is translated).
+pot:
+	xgettext --from-code=UTF-8 --language=C --keyword=_ --keyword=N_ \
+		--add-comments=TRANSLATORS: --package-name=facteur \
+		--package-version=$(VERSION) --msgid-bugs-address=facteur@example.org \
+		-o po/facteur.pot $$(find src -name '*.c' | sort)
+	@if [ -f po/fr.po ]; then msgmerge --quiet --update --backup=none po/fr.po po/facteur.pot; \
+	else msginit --no-translator --locale=fr_FR.UTF-8 -i po/facteur.pot -o po/fr.po; fi
+
 format:
 	clang-format -i $$(find src tests fuzz -name '*.[ch]')
 

@@ -4,7 +4,7 @@
 # As a normal user: prints the one command to run, and fails.
 set -eu
 PKGS="build-essential pkg-config libglib2.0-dev libgmime-3.0-dev libpcap-dev
-libncurses-dev libjson-glib-dev gettext curl python3 tmux"
+libncurses-dev libjson-glib-dev gettext curl python3 tmux mutt"
 [ $# -gt 0 ] && PKGS="$PKGS $*"
 missing=""
 for p in $PKGS; do

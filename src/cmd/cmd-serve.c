@@ -13,7 +13,7 @@ static gboolean
 on_signal(gpointer data)
 {
 	g_main_loop_quit(data);
-	return G_SOURCE_REMOVE;
+	return G_SOURCE_CONTINUE; /* removed by run() */
 }
 
 static int

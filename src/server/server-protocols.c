@@ -3,7 +3,7 @@
 #include "server/server.h"
 
 const ServerProtocol *const server_protocols[SERVER_N_PROTOCOLS] = {
-    [SERVER_SMTP] = NULL,
-    [SERVER_POP3] = NULL,
+    [SERVER_SMTP] = &server_protocol_smtp,
+    [SERVER_POP3] = &server_protocol_pop3,
     [SERVER_IMAP] = NULL,
 };

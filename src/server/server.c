@@ -8,8 +8,8 @@
 #include <string.h>
 
 #define READ_CHUNK       65536
-#define OUTPUT_HIGH_MARK (1024 * 1024)
-#define OUTPUT_LOW_MARK  (256 * 1024)
+#define OUTPUT_HIGH_MARK SERVER_OUTPUT_HIGH_MARK
+#define OUTPUT_LOW_MARK  SERVER_OUTPUT_LOW_MARK
 
 typedef struct {
 	ServerConn *conn;
@@ -233,6 +233,9 @@ conn_flush(ServerConn *conn)
 			conn->in_callback--;
 		}
 		conn_update_input(conn);
+		/* What drained() wrote goes out now, not at the next read. */
+		if (!g_queue_is_empty(&conn->out) || conn->small != NULL)
+			conn_flush(conn);
 	}
 }
 

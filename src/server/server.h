@@ -124,6 +124,10 @@ void server_conn_write(ServerConn *conn, const void *data, gsize len);
 void server_conn_printf(ServerConn *conn, const char *fmt, ...) G_GNUC_PRINTF(2, 3);
 /* Queues bytes without copying them (a mapped message). */
 void server_conn_write_bytes(ServerConn *conn, GBytes *bytes);
+/* Above the high mark of queued output the connection stops reading input;
+ * below the low mark it calls drained() and reads again. */
+#define SERVER_OUTPUT_HIGH_MARK (1024 * 1024)
+#define SERVER_OUTPUT_LOW_MARK  (256 * 1024)
 /* Octets queued and not yet written: a session producing a lot waits for drained(). */
 gsize server_conn_pending_output(const ServerConn *conn);
 /* Closes the connection once the queued output has been written. The session

@@ -120,7 +120,8 @@ seed_user(Store *store, GKeyFile *conf, const char *conf_path, const char *demo_
 				return FALSE;
 			}
 			g_autofree char *fkey = g_strconcat("flags.", *f, NULL);
-			g_autofree char *ftext = g_key_file_get_string(conf, user, fkey, NULL);
+			/* get_value: "\\Seen" is not a key-file escape and must stay as written. */
+			g_autofree char *ftext = g_key_file_get_value(conf, user, fkey, NULL);
 			guint32 flags = 0;
 			if (!store_flags_parse(ftext, &flags)) {
 				g_set_error(error, STORE_ERROR, STORE_ERROR_CORRUPT,

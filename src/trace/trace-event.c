@@ -51,8 +51,9 @@ put(CopyArena *a, const char *s)
 
 #define EVENT_STRINGS(X)                                                                           \
 	X(client)                                                                                  \
-	X(server) X(verb) X(args) X(tag) X(status) X(enhanced) X(code) X(text) X(name) X(value)    \
-	    X(decoded) X(param_of) X(part) X(summary)
+	X(server)                                                                                  \
+	X(verb) X(args) X(tag) X(status) X(enhanced) X(code) X(text) X(name) X(value) X(decoded)   \
+	    X(param_of) X(part) X(summary)
 
 TraceEvent *
 trace_event_copy(const TraceEvent *ev)

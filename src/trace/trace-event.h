@@ -58,7 +58,7 @@ typedef struct {
 	const char *rfc;
 } TraceExplain;
 
-#define TRACE_EVENT_MAX_EXPLAIN 4
+#define TRACE_EVENT_MAX_EXPLAIN 32
 
 /* Strings and raw bytes are borrowed: valid only during TraceSink.emit.
  * A sink that keeps an event copies it with trace_event_copy(). NULL or 0
