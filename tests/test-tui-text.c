@@ -109,6 +109,22 @@ test_lines_wrap_keeps_styles(void)
 	g_string_free(all, TRUE);
 }
 
+static void
+test_lines_wrap_keeps_columns(void)
+{
+	/* Runs of spaces are kept (aligned numbers), dropped where the line breaks. */
+	g_autoptr(TuiLine) src = tui_line_new(0);
+	tui_line_add(src, TUI_STYLE_TEXT, "  1     1      45  ");
+	tui_line_add(src, TUI_STYLE_DIM, "\\Seen \\Recent");
+	g_autoptr(GPtrArray) out = tui_lines_new();
+	tui_lines_wrap_line(out, src, 26, 18);
+	g_assert_cmpuint(out->len, ==, 2);
+	g_autofree char *a = tui_line_text(out->pdata[0]);
+	g_autofree char *b = tui_line_text(out->pdata[1]);
+	g_assert_cmpstr(a, ==, "  1     1      45  \\Seen");
+	g_assert_cmpstr(b, ==, "                  \\Recent");
+}
+
 static const char lesson_fr[] =
     "# Leçon 5 — POP3\n"
     "\n"
@@ -208,6 +224,7 @@ main(int argc, char **argv)
 	g_test_add_func("/tui/text/visible", test_visible);
 	g_test_add_func("/tui/text/pad", test_pad);
 	g_test_add_func("/tui/lines/wrap", test_lines_wrap_keeps_styles);
+	g_test_add_func("/tui/lines/columns", test_lines_wrap_keeps_columns);
 	g_test_add_func("/tui/lesson/parse", test_lesson_parse);
 	g_test_add_func("/tui/lesson/markdown", test_markdown);
 	return g_test_run();

@@ -30,7 +30,7 @@ arrow_kind(const TraceEvent *ev)
 	case TRACE_KIND_TLS:
 		return TRUE;
 	case TRACE_KIND_REPLY:
-		return !ev->more; /* one arrow per reply: its last line */
+		return TRUE; /* one arrow per reply: rebuild() keeps its first line */
 	default:
 		return FALSE;
 	}
@@ -183,10 +183,19 @@ rebuild(PaneLadder *p, int width)
 	find_columns(p);
 	GPtrArray *lines = tui_lines_new();
 	int n = (int)p->columns->len;
+	/* Per connection, the command whose reply already has its arrow. */
+	g_autoptr(GHashTable) answered = g_hash_table_new(NULL, NULL);
 	for (guint i = 0; i < tui_events_count(p->events); i++) {
 		const TraceEvent *ev = tui_events_get(p->events, i);
 		if (!arrow_kind(ev) || ev->client == NULL || ev->server == NULL)
 			continue;
+		if (ev->kind == TRACE_KIND_REPLY && ev->pair != 0) {
+			gpointer key = GUINT_TO_POINTER(ev->conn);
+			guint64 *last = g_hash_table_lookup(answered, key);
+			if (last != NULL && *last == ev->pair)
+				continue;
+			g_hash_table_insert(answered, key, (gpointer)&ev->pair);
+		}
 		int a = column_of(p, ev->client), b = column_of(p, ev->server);
 		if (a < 0 || b < 0)
 			continue;

@@ -128,6 +128,20 @@ flags_text(GString *s, const StoreMessage *m)
 		g_string_append_printf(s, "%s\\Recent", s->len ? " " : "");
 }
 
+/* Spaces made non-breaking, so that wrapping moves the words together. */
+static char *
+unbreakable(const char *text)
+{
+	GString *s = g_string_new(NULL);
+	for (const char *p = text; *p != '\0'; p++) {
+		if (*p == ' ')
+			g_string_append(s, "\u00a0");
+		else
+			g_string_append_c(s, *p);
+	}
+	return g_string_free(s, FALSE);
+}
+
 static void
 add(GPtrArray *lines, int width, int indent, TuiStyle style, const char *text)
 {
@@ -174,6 +188,7 @@ build(PaneMailbox *p, int width)
 		tui_line_addf(cols, TUI_STYLE_DIM, "%3s %5s %7s  %s", "#", "UID", _("Size"),
 		              _("Flags"));
 		g_ptr_array_add(lines, cols);
+		gboolean any_marked = FALSE;
 		for (guint i = 0; i < n; i++) {
 			const StoreMessage *m = store_mailbox_nth(mb, i);
 			gboolean marked = inbox && store_pop3_is_marked(p->store, p->user, m->uid);
@@ -183,13 +198,24 @@ build(PaneMailbox *p, int width)
 			TuiStyle st = marked ? TUI_STYLE_STATE : TUI_STYLE_TEXT;
 			tui_line_addf(row, st, "%3u %5u %7" G_GSIZE_FORMAT "  ", i + 1, m->uid,
 			              m->size);
+			if (marked) {
+				/* The mark first, kept in one piece: it is what the class looks at.
+				 */
+				g_autofree char *mark = width >= 44
+				                            ? unbreakable(_("marked for deletion"))
+				                            : g_strdup("DELE");
+				tui_line_addf(row, TUI_STYLE_ERROR, "✗\u00a0%s ", mark);
+				any_marked = TRUE;
+			}
 			if (fl->len > 0)
 				tui_line_add(row, TUI_STYLE_DIM, fl->str);
-			if (marked)
-				tui_line_addf(row, TUI_STYLE_ERROR, "%s✗ %s", fl->len ? " " : "",
-				              _("marked for deletion"));
 			row->highlight = p->changed_uid != 0 && m->uid == p->changed_uid;
 			tui_lines_wrap_line(lines, row, width, 18);
+		}
+		if (any_marked && width < 44) {
+			g_autofree char *legend =
+			    g_strdup_printf("✗ DELE: %s", _("marked for deletion"));
+			add(lines, width, 2, TUI_STYLE_ERROR, legend);
 		}
 		if (n == 0)
 			add(lines, width, 4, TUI_STYLE_DIM, _("(empty)"));

@@ -155,7 +155,8 @@ tui_event_text(const TraceEvent *ev)
 		return g_strdup_printf("%s: %s", or_empty(ev->name), or_empty(ev->value));
 	case TRACE_KIND_MIME: {
 		const char *role = trace_mime_role_name(ev->mime);
-		return g_strdup_printf("[%s%s%s] %s", or_empty(role), ev->part != NULL ? " " : "",
+		gboolean numbered = ev->part != NULL && *ev->part != '\0';
+		return g_strdup_printf("[%s%s%s] %s", or_empty(role), numbered ? " " : "",
 		                       or_empty(ev->part), or_empty(ev->value));
 	}
 	case TRACE_KIND_CONNECTION:

@@ -80,7 +80,7 @@ typedef struct {
 	const char *text;
 	gsize len;
 	TuiStyle style;
-	gboolean space_before; /* a space separates it from the previous piece */
+	int gap; /* spaces before it (0: glued to the previous piece) */
 } Piece;
 
 static int
@@ -112,20 +112,21 @@ tui_lines_wrap(GPtrArray *lines, const TuiSpan *spans, guint n_spans, int width,
                int indent_rest, gpointer data)
 {
 	g_autoptr(GArray) pieces = g_array_new(FALSE, FALSE, sizeof(Piece));
-	gboolean pending_space = FALSE;
+	/* Runs of spaces are kept (aligned columns), except where a line breaks. */
+	int pending = 0;
 	for (guint i = 0; i < n_spans; i++) {
 		const char *p = spans[i].text;
 		while (*p != '\0') {
 			if (*p == ' ') {
-				pending_space = TRUE;
+				pending++;
 				p++;
 				continue;
 			}
 			const char *e = strchr(p, ' ');
 			gsize len = e != NULL ? (gsize)(e - p) : strlen(p);
-			Piece pc = {p, len, spans[i].style, pending_space};
+			Piece pc = {p, len, spans[i].style, pending};
 			g_array_append_val(pieces, pc);
-			pending_space = FALSE;
+			pending = 0;
 			p += len;
 		}
 	}
@@ -139,9 +140,10 @@ tui_lines_wrap(GPtrArray *lines, const TuiSpan *spans, guint n_spans, int width,
 		/* A word: this piece and the following ones glued to it. */
 		guint j = i + 1;
 		int ww = piece_width(&g_array_index(pieces, Piece, i));
-		while (j < pieces->len && !g_array_index(pieces, Piece, j).space_before)
+		while (j < pieces->len && g_array_index(pieces, Piece, j).gap == 0)
 			ww += piece_width(&g_array_index(pieces, Piece, j++));
-		int space = (!empty && g_array_index(pieces, Piece, i).space_before) ? 1 : 0;
+		/* Leading spaces of the first line count too (right-aligned numbers). */
+		int space = (!empty || made == 0) ? g_array_index(pieces, Piece, i).gap : 0;
 		if (!empty && col + space + ww > width) {
 			g_ptr_array_add(lines, line);
 			made++;
@@ -151,10 +153,11 @@ tui_lines_wrap(GPtrArray *lines, const TuiSpan *spans, guint n_spans, int width,
 			empty = TRUE;
 			space = 0;
 		}
-		if (space) {
-			Piece sp = {" ", 1, g_array_index(pieces, Piece, i).style, FALSE};
-			add_piece(line, &sp, 0, 1);
-			col++;
+		if (space > 0 && col + space + ww <= width) {
+			g_autofree char *spaces = g_strnfill((gsize)space, ' ');
+			Piece sp = {spaces, (gsize)space, g_array_index(pieces, Piece, i).style, 0};
+			add_piece(line, &sp, 0, (gsize)space);
+			col += space;
 		}
 		for (guint k = i; k < j; k++) {
 			const Piece *pc = &g_array_index(pieces, Piece, k);

@@ -109,7 +109,9 @@ tui_draw_text(int y, int x, int maxw, const char *text, TuiStyle style)
 		} else {
 			p = g_utf8_next_char(p);
 		}
-		if (c < 0x20)
+		if (c == 0xa0) /* kept together by wrapping, drawn as a plain space */
+			c = ' ';
+		else if (c < 0x20)
 			c = 0x2400 + c;
 		else if (c == 0x7f)
 			c = 0x2421;
@@ -549,6 +551,8 @@ draw_idle(gpointer data)
 void
 tui_queue_redraw(Tui *tui)
 {
+	if (tui == NULL) /* a pane drawn outside the interface (tests) */
+		return;
 	if (tui->redraw_id == 0)
 		tui->redraw_id = g_idle_add_full(G_PRIORITY_DEFAULT_IDLE, draw_idle, tui, NULL);
 }
