@@ -52,7 +52,8 @@ put(CopyArena *a, const char *s)
 #define EVENT_STRINGS(X)                                                                           \
 	X(client)                                                                                  \
 	X(server)                                                                                  \
-	X(verb) X(args) X(tag) X(status) X(enhanced) X(code) X(text) X(name) X(value) X(decoded)   \
+	X(verb)                                                                                    \
+	X(args) X(tag) X(status) X(enhanced) X(code) X(text) X(name) X(value) X(decoded)           \
 	    X(param_of) X(part) X(summary)
 
 TraceEvent *
