@@ -148,7 +148,8 @@ draw(TuiPane *pane, Tui *tui, const TuiRect *r, gboolean focused)
 	if (p->generation != p->events->generation || p->width != in.w ||
 	    g_strcmp0(p->lang, facteur_i18n_lang()) != 0)
 		rebuild(p, in.w);
-	g_autofree char *right = g_strdup_printf(_("%u events"), tui_events_count(p->events));
+	guint n = tui_events_count(p->events);
+	g_autofree char *right = g_strdup_printf(ngettext("%u event", "%u events", n), n);
 	tui_draw_box(r, _(pane->klass->name), right, focused);
 	p->list.height = in.h;
 	tui_list_reveal(&p->list, in.h);

@@ -508,19 +508,27 @@ draw_status(Tui *tui, TuiScreen *s, const TuiRect *r)
 		tui_draw_text(r->y, r->x + r->w - hw - 1, hw, hint, TUI_STYLE_SELECTED);
 }
 
+/* The top screen, started (its start hook run once, inside the loop). */
+static TuiScreen *
+top_started(Tui *tui)
+{
+	TuiScreen *s = top(tui);
+	while (s != NULL && !s->started) {
+		s->started = TRUE;
+		if (s->klass->start != NULL)
+			s->klass->start(s, tui);
+		s = top(tui);
+	}
+	return s;
+}
+
 static gboolean
 draw_idle(gpointer data)
 {
 	Tui *tui = data;
 	tui->redraw_id = 0;
 	erase();
-	TuiScreen *s = top(tui);
-	if (s != NULL && !s->started) {
-		s->started = TRUE;
-		if (s->klass->start != NULL)
-			s->klass->start(s, tui);
-		s = top(tui);
-	}
+	TuiScreen *s = top_started(tui);
 	TuiLayoutWant want = {FALSE, FALSE, -1};
 	TuiLayout layout;
 	tui_layout_compute(COLS, LINES, &want, &layout);
@@ -574,7 +582,7 @@ handle_key(Tui *tui, int key)
 		prompt_key(tui, key);
 		return;
 	}
-	TuiScreen *s = top(tui);
+	TuiScreen *s = top_started(tui);
 	if (tui->status != NULL && tui->status_style != TUI_STYLE_ERROR)
 		g_clear_pointer(&tui->status, g_free);
 	if (COLS < TUI_MIN_COLS || LINES < TUI_MIN_ROWS) {
