@@ -241,8 +241,10 @@ on_io(GSocket *socket, GIOCondition cond, gpointer data)
 	if (n < 0 && g_error_matches(error, G_IO_ERROR, G_IO_ERROR_WOULD_BLOCK))
 		return G_SOURCE_CONTINUE;
 	if (n <= 0) {
+		/* The server closed: close our side too, as a real client does. */
 		c->closed = TRUE;
 		g_clear_pointer(&c->source, g_source_unref);
+		g_socket_close(socket, NULL);
 		c->func(c, c->data);
 		return G_SOURCE_REMOVE;
 	}
@@ -401,4 +403,13 @@ scenario_client_cut(ScenarioClient *c)
 	stop_sources(c);
 	g_socket_close(c->socket, NULL);
 	c->closed = TRUE;
+}
+
+guint16
+scenario_client_local_port(ScenarioClient *c)
+{
+	g_autoptr(GSocketAddress) a = g_socket_get_local_address(c->socket, NULL);
+	if (a == NULL || !G_IS_INET_SOCKET_ADDRESS(a))
+		return 0;
+	return g_inet_socket_address_get_port(G_INET_SOCKET_ADDRESS(a));
 }

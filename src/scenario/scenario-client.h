@@ -46,5 +46,7 @@ ScenarioReply *scenario_client_take(ScenarioClient *c);
 /* Replies to the next n commands are dropped as they complete (free input). */
 void scenario_client_ignore_next(ScenarioClient *c, guint n);
 gboolean scenario_client_is_closed(const ScenarioClient *c);
+/* The client's own port (0 before it is connected). */
+guint16 scenario_client_local_port(ScenarioClient *c);
 /* Closes the socket at once, without a goodbye. */
 void scenario_client_cut(ScenarioClient *c);

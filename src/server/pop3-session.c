@@ -188,6 +188,10 @@ cmd_quit(Pop3Session *s, Pop3Command *cmd)
 	g_autoptr(GError) error = NULL;
 	store_set_origin(s->store, s);
 	guint removed = store_pop3_commit(s->maildrop, &error);
+	/* The maildrop is released before the reply, not when the connection is
+	 * freed: a client that logs in again as soon as it reads "+OK" must not
+	 * find it still locked ([IN-USE]). */
+	g_clear_pointer(&s->maildrop, store_pop3_close);
 	store_set_origin(s->store, NULL);
 	if (error != NULL)
 		reply(s, "-ERR [SYS/TEMP] Some deleted messages not removed: %s", error->message);

@@ -5,6 +5,8 @@
 
 #include "core/facteur-i18n.h"
 
+#include <netinet/in.h>
+#include <netinet/tcp.h>
 #include <string.h>
 
 #define READ_CHUNK       65536
@@ -114,6 +116,9 @@ conn_free(ServerConn *conn)
 	g_list_free(conn->deferred);
 	if (conn->session != NULL)
 		conn->protocol->session_free(conn->session);
+	/* Reported once the session has let go of everything (a POP3 lock), so
+	 * that whoever waits for the close may count on it. */
+	tap(conn, SERVER_TAP_CLOSE, FALSE, NULL, 0);
 	g_queue_clear_full(&conn->out, (GDestroyNotify)g_bytes_unref);
 	if (conn->small != NULL)
 		g_byte_array_unref(conn->small);
@@ -155,7 +160,6 @@ conn_die(ServerConn *conn)
 	}
 	g_socket_shutdown(conn->socket, TRUE, TRUE, NULL);
 	g_io_stream_close(G_IO_STREAM(conn->connection), NULL, NULL);
-	tap(conn, SERVER_TAP_CLOSE, FALSE, NULL, 0);
 	Servers *s = conn->servers;
 	s->conns[conn->proto] = g_list_remove(s->conns[conn->proto], conn);
 	s->n_conns[conn->proto]--;
@@ -518,6 +522,10 @@ on_incoming(GSocketService *service, GSocketConnection *connection, GObject *sou
 	const ServerProtocol *protocol = s->config.protocols[proto];
 	GSocket *socket = g_socket_connection_get_socket(connection);
 	g_socket_set_blocking(socket, FALSE);
+	/* Replies are already gathered per session callback; Nagle's algorithm would
+	 * only hold back the second write of a reply (a message after its "+OK"
+	 * line) until the client's delayed ACK, 40 ms later on Linux. */
+	g_socket_set_option(socket, IPPROTO_TCP, TCP_NODELAY, 1, NULL);
 
 	ServerConn *conn = g_new0(ServerConn, 1);
 	conn->servers = s;
@@ -591,6 +599,9 @@ servers_new(Store *store, const ServerConfig *config, GError **error)
 		g_autoptr(GSocketAddress) effective = NULL;
 		g_autoptr(GError) local = NULL;
 		s->service[p] = g_socket_service_new();
+		/* GLib's default backlog of 10 drops the SYNs of a class connecting at
+		 * once; the kernel then retries after a whole second. */
+		g_socket_listener_set_backlog(G_SOCKET_LISTENER(s->service[p]), 1024);
 		if (!g_socket_listener_add_address(G_SOCKET_LISTENER(s->service[p]), sa,
 		                                   G_SOCKET_TYPE_STREAM, G_SOCKET_PROTOCOL_TCP,
 		                                   NULL, &effective, &local)) {

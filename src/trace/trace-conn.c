@@ -129,11 +129,12 @@ mime_emit(gpointer user_data, TraceEvent *ev)
 
 void
 trace_conn_message_decode(TraceConn *conn, TraceDir dir, GByteArray *msg, guint64 wire,
-                          gboolean headers_only)
+                          TraceMessageShape shape)
 {
 	TraceMimeOptions opt = {
 	    .dir = dir,
-	    .headers_only = headers_only,
+	    .headers_only = shape == TRACE_MESSAGE_HEADERS,
+	    .partial = shape == TRACE_MESSAGE_PARTIAL,
 	    .wire_size = wire,
 	    .max_depth = 16,
 	};
@@ -338,7 +339,8 @@ sniff(TraceConn *conn, TraceDir dir, const guint8 *data, gsize len)
 	if (len > room)
 		s->opaque += len - room;
 	Side *srv = &conn->side[TRACE_DIR_S2C];
-	const guint8 *lf = memchr(srv->partial->data, '\n', srv->partial->len);
+	const guint8 *lf =
+	    srv->partial->len > 0 ? memchr(srv->partial->data, '\n', srv->partial->len) : NULL;
 	if (lf == NULL && srv->partial->len < SNIFF_MAX &&
 	    conn->side[TRACE_DIR_C2S].partial->len < SNIFF_MAX)
 		return;

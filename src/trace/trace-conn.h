@@ -74,6 +74,11 @@ void trace_conn_message_append(TraceConn *conn, GByteArray *msg, guint64 *wire_r
                                const guint8 *data, gsize len);
 /* Hands a collected message (or header block) to the MIME decoder, whose
  * events are emitted in direction dir. */
+typedef enum {
+	TRACE_MESSAGE_WHOLE,
+	TRACE_MESSAGE_HEADERS, /* a header block alone */
+	TRACE_MESSAGE_PARTIAL, /* the beginning of a message (POP3 TOP) */
+} TraceMessageShape;
 void trace_conn_message_decode(TraceConn *conn, TraceDir dir, GByteArray *msg, guint64 wire,
-                               gboolean headers_only);
+                               TraceMessageShape shape);
 Tracer *trace_conn_tracer(TraceConn *conn);

@@ -53,8 +53,10 @@ put(CopyArena *a, const char *s)
 	X(client)                                                                                  \
 	X(server)                                                                                  \
 	X(verb)                                                                                    \
-	X(args) X(tag) X(status) X(enhanced) X(code) X(text) X(name) X(value) X(decoded)           \
-	    X(param_of) X(part) X(summary)
+	X(args)                                                                                    \
+	X(tag)                                                                                     \
+	X(status)                                                                                  \
+	X(enhanced) X(code) X(text) X(name) X(value) X(decoded) X(param_of) X(part) X(summary)
 
 TraceEvent *
 trace_event_copy(const TraceEvent *ev)

@@ -383,7 +383,8 @@ command_done(Imap *m, Side *s)
 			              "RFC 3501 §6.3.11");
 			guint64 wire;
 			g_autoptr(GByteArray) msg = literal_bytes(m->conn, a, &wire);
-			trace_conn_message_decode(m->conn, TRACE_DIR_C2S, msg, wire, FALSE);
+			trace_conn_message_decode(m->conn, TRACE_DIR_C2S, msg, wire,
+			                          TRACE_MESSAGE_WHOLE);
 		} else {
 			literal_event(m, TRACE_DIR_C2S, "literal", a, p->event,
 			              _("A literal: {size} announced at the end of the line, then "
@@ -546,7 +547,8 @@ fetch_literal(Imap *m, const char *name, const ImapArg *value, guint64 pair)
 	if (whole || headers) {
 		guint64 wire;
 		g_autoptr(GByteArray) msg = literal_bytes(m->conn, value, &wire);
-		trace_conn_message_decode(m->conn, TRACE_DIR_S2C, msg, wire, headers);
+		trace_conn_message_decode(m->conn, TRACE_DIR_S2C, msg, wire,
+		                          headers ? TRACE_MESSAGE_HEADERS : TRACE_MESSAGE_WHOLE);
 	}
 }
 

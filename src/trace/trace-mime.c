@@ -148,6 +148,15 @@ decode_value(const char *name, const char *value)
 	return decoded;
 }
 
+static gboolean
+has_8bit(const char *s)
+{
+	for (; *s != '\0'; s++)
+		if ((guchar)*s >= 0x80)
+			return TRUE;
+	return FALSE;
+}
+
 static void
 emit_header(Walk *w, GMimeObject *obj, GMimeHeader *h, const char *part, guint depth)
 {
@@ -175,6 +184,13 @@ emit_header(Walk *w, GMimeObject *obj, GMimeHeader *h, const char *part, guint d
 		const Rfc5322HeaderInfo *opt = rfc5322_header_optional(name, nlen);
 		explain_info(&ev, opt->explain, opt->rfc);
 	}
+	if (raw_value != NULL && has_8bit(raw_value))
+		trace_event_explain(
+		    &ev,
+		    _("Raw 8-bit octets in a header: allowed only when the session "
+		      "negotiated SMTPUTF8 (UTF-8 headers); otherwise non-ASCII text "
+		      "must travel as RFC 2047 encoded-words."),
+		    "RFC 6532 §3");
 	if (decoded != NULL)
 		trace_event_explain(&ev,
 		                    _("RFC 2047 encoded-words: =?charset?Q?…?= (quoted-printable) "
@@ -396,11 +412,14 @@ walk_multipart(Walk *w, GMimeMultipart *mp, const char *part, guint depth)
 		ev.name = "no-closing-boundary";
 		ev.part = part;
 		ev.value = close;
-		trace_event_explain(&ev,
-		                    _("The closing boundary line is missing: the message was cut, "
-		                      "or its writer forgot it. Readers take the last part to the "
-		                      "end."),
-		                    "RFC 2046 §5.1.1");
+		trace_event_explain(
+		    &ev,
+		    w->opt->partial ? _("The closing boundary line is not there, as expected: "
+		                        "only the beginning of the message was asked for (TOP).")
+		                    : _("The closing boundary line is missing: the message was "
+		                        "cut, or its writer forgot it. Readers take the last part "
+		                        "to the end."),
+		    "RFC 2046 §5.1.1");
 		emit(w, &ev);
 	}
 	const char *epilogue = g_mime_multipart_get_epilogue(mp);
@@ -443,7 +462,7 @@ on_warning(gint64 offset, GMimeParserWarning code, const char *item, gpointer us
 	Walk *w = user_data;
 	/* A header block alone has no body: not a truncation. */
 	if (w->warnings->len >= 16 ||
-	    (w->opt->headers_only && code == GMIME_WARN_TRUNCATED_MESSAGE))
+	    ((w->opt->headers_only || w->opt->partial) && code == GMIME_WARN_TRUNCATED_MESSAGE))
 		return;
 	Warning warn = {offset, code, g_strdup(item)};
 	g_array_append_val(w->warnings, warn);

@@ -11,7 +11,8 @@ typedef void (*TraceMimeEmit)(gpointer user_data, TraceEvent *ev);
 
 typedef struct {
 	TraceDir dir;          /* the direction the message travelled */
-	gboolean headers_only; /* a header block only (TOP n 0, BODY[HEADER], BODY[1.MIME]) */
+	gboolean headers_only; /* a header block only (BODY[HEADER], BODY[1.MIME]) */
+	gboolean partial;      /* the beginning of a message only, by design (POP3 TOP) */
 	guint64 wire_size;     /* octets of the message on the wire, when more than given */
 	guint max_depth;       /* MIME nesting shown; deeper parts are summarised */
 } TraceMimeOptions;

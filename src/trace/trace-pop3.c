@@ -253,7 +253,9 @@ end_multi(Pop3 *p, const guint8 *line, gsize len)
 {
 	Pending *pd = p->multi;
 	if (multi_is_message(pd))
-		trace_conn_message_decode(p->conn, TRACE_DIR_S2C, p->msg, p->msg_wire, FALSE);
+		trace_conn_message_decode(p->conn, TRACE_DIR_S2C, p->msg, p->msg_wire,
+		                          pd->cmd == POP3_CMD_TOP ? TRACE_MESSAGE_PARTIAL
+		                                                  : TRACE_MESSAGE_WHOLE);
 	TraceEvent ev;
 	line_event(&ev, TRACE_KIND_DATA, TRACE_DIR_S2C, line, len);
 	ev.name = "end-of-data";
@@ -396,6 +398,8 @@ infer(Pop3 *p, Pending *pd, gboolean ok)
 	case POP3_CMD_QUIT:
 		if (p->state == POP3_STATE_TRANSACTION) {
 			enter_state(p, POP3_STATE_UPDATE);
+			if (p->marked->len == 0)
+				break;
 			g_autofree char *list = marked_list(p->marked);
 			state_event(p, "deleted", list,
 			            ok ? _("The messages marked with DELE (value) are now removed "
@@ -497,8 +501,7 @@ server_status(Pop3 *p, const guint8 *line, gsize len)
 	                 pop3_command_reply_is_multiline(&pop3_command_table[pd->cmd], pd->n_args);
 	if (pd != NULL && !multi && r.status != POP3_REPLY_CONTINUATION)
 		ev.elapsed_us = trace_conn_now(p->conn) - pd->ts;
-	if (multi)
-		ev.more = TRUE;
+
 	trace_conn_emit(p->conn, &ev);
 
 	if (greeting) {

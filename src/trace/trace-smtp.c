@@ -215,7 +215,8 @@ client_command(Smtp *s, const guint8 *line, gsize len)
 	p->ts = trace_conn_now(s->conn);
 	g_queue_push_tail(&s->pending, p);
 	if (p->cmd == SMTP_CMD_BDAT && p->bdat_last && s->mode != CLIENT_BDAT)
-		trace_conn_message_decode(s->conn, TRACE_DIR_C2S, s->msg, s->msg_wire, FALSE);
+		trace_conn_message_decode(s->conn, TRACE_DIR_C2S, s->msg, s->msg_wire,
+		                          TRACE_MESSAGE_WHOLE);
 }
 
 static void
@@ -245,7 +246,7 @@ client_sasl(Smtp *s, const guint8 *line, gsize len)
 static void
 end_of_message(Smtp *s, const guint8 *line, gsize len)
 {
-	trace_conn_message_decode(s->conn, TRACE_DIR_C2S, s->msg, s->msg_wire, FALSE);
+	trace_conn_message_decode(s->conn, TRACE_DIR_C2S, s->msg, s->msg_wire, TRACE_MESSAGE_WHOLE);
 	TraceEvent ev;
 	line_event(&ev, TRACE_KIND_DATA, TRACE_DIR_C2S, line, len);
 	ev.name = "end-of-data";
@@ -531,7 +532,8 @@ smtp_octets(gpointer self, TraceDir dir, const guint8 *data, gsize len, guint64 
 		ev.pair = p->event;
 	trace_conn_emit(s->conn, &ev);
 	if (p != NULL && p->cmd == SMTP_CMD_BDAT && p->bdat_last)
-		trace_conn_message_decode(s->conn, TRACE_DIR_C2S, s->msg, s->msg_wire, FALSE);
+		trace_conn_message_decode(s->conn, TRACE_DIR_C2S, s->msg, s->msg_wire,
+		                          TRACE_MESSAGE_WHOLE);
 }
 
 static gboolean
@@ -572,7 +574,8 @@ smtp_close(gpointer self)
 {
 	Smtp *s = self;
 	if (s->mode == CLIENT_DATA || s->mode == CLIENT_BDAT) {
-		trace_conn_message_decode(s->conn, TRACE_DIR_C2S, s->msg, s->msg_wire, FALSE);
+		trace_conn_message_decode(s->conn, TRACE_DIR_C2S, s->msg, s->msg_wire,
+		                          TRACE_MESSAGE_WHOLE);
 		trace_conn_note(s->conn, TRACE_DIR_C2S, "message-unfinished",
 		                _("The connection ended in the middle of a message: the server "
 		                  "must not deliver it."),
