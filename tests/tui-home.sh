@@ -50,6 +50,28 @@ resize 200 60
 wait_for "Lesson 6 —" 5 && wait_gone "too small" 2
 ok $? "200x60: the panes are laid out again"
 
+# The free session, on a fresh data directory with the demo mail.
+keys End Up Enter
+wait_for "free session" 10 && wait_for "alice — INBOX" 10
+ok $? "the free session opens on the demo mail store"
+keys c
+wait_for "smtp, pop3 or imap" 5
+keys pop3 Enter
+wait_for "Connection t1 opened" 5 && wait_for "+OK" 10
+ok $? "c opens a POP3 connection: the greeting is explained"
+keys i
+wait_for "Send (as is" 5
+keys "USER alice" Enter
+wait_for "C: USER alice" 10
+keys i "PASS alicepass" Enter
+wait_for "maildrop is locked" 10
+keys i "DELE 2" Enter
+wait_for "C: DELE 2" 10 && wait_for "✗ marked for deletion" 10
+ok $? "i types commands on it: DELE 2 marks the message in the Mailbox pane"
+keys Escape
+wait_for "Choose with" 5
+ok $? "Esc leaves the free session for the home screen"
+
 keys q
 wait_exit 10
 ok $? "q on the home screen quits without asking"

@@ -37,9 +37,9 @@ ok $? "l switches to English: the scenario is replayed to the same step in Engli
 keys Space
 wait_for "Step 2/7" 15 && wait_for "DELE 1" 10
 ok $? "step 2 sends DELE 1"
-wait_for "marked for deletion" 10
+wait_for "✗ marked for deletion" 10
 ok $? "the Mailbox pane shows message 1 marked for deletion"
-mark=$(line_with "marked for deletion")
+mark=$(line_with "✗ marked for deletion")
 case "$mark" in *"  1     1 "*) r=0 ;; *) r=1 ;; esac
 ok $r "the mark is on message 1, UID 1"
 
@@ -48,7 +48,7 @@ wait_for "Step 3/7" 15 && wait_for "IN-USE" 10
 ok $? "step 3: the second session is refused with [IN-USE]"
 
 keys Space
-wait_for "Step 4/7" 15 && wait_for "RSET" 10 && wait_gone "marked for deletion" 10
+wait_for "Step 4/7" 15 && wait_for "RSET" 10 && wait_gone "✗ marked for deletion" 10
 ok $? "step 4: RSET clears the mark"
 wait_for "unmarked (RSET)" 5
 ok $? "the Mailbox pane says what changed"
@@ -76,7 +76,10 @@ keys v
 wait_for "Conversation" 5
 ok $? "v again: back to the conversation"
 
-keys Up Enter
+keys /
+wait_for "Search:" 5
+keys "USER bob" Enter
+keys Enter
 wait_for "Details" 5 && wait_for "␍␊" 5 && wait_for "Explanation" 2
 ok $? "Enter opens the detail view: explanation and raw bytes with CRLF shown"
 keys Escape

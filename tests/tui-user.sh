@@ -30,7 +30,7 @@ ok $? "capture falls back to the tap, and the screen says so"
 wait_for "Capture by the tap:" 5
 ok $? "the status line says why libpcap was not used"
 keys Space
-wait_for "Step 1/7" 15 && wait_for "USER bob" 10 && wait_for "3 messages" 10
+wait_for "Step 1/7" 15 && wait_for "C: STAT" 10 && wait_for "3 messages" 10
 ok $? "step 1 plays: conversation and mailbox"
 keys q
 wait_for "half-played" 5

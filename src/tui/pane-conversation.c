@@ -122,8 +122,7 @@ rebuild(PaneConversation *p, int width)
 	}
 	if (lines->len == 0) {
 		TuiLine *l = tui_line_new(1);
-		tui_line_add(l, TUI_STYLE_DIM,
-		             _("Nothing on the wire yet: Space plays the next step."));
+		tui_line_add(l, TUI_STYLE_DIM, _("Nothing on the wire yet."));
 		g_ptr_array_add(lines, l);
 	}
 	tui_list_set_lines(&p->list, lines);

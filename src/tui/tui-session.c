@@ -31,6 +31,7 @@ typedef struct {
 	int focus;
 	int zoomed;
 	gboolean run_all;
+	guint pending; /* Space pressed while a step ran: steps to play next */
 	guint run_idle;
 	char *capture_path;
 	GArray *exchanges; /* capture: index of the first event of each exchange */
@@ -67,8 +68,16 @@ run_next(gpointer data)
 {
 	Session *s = data;
 	s->run_idle = 0;
-	if (s->run_all && s->runner != NULL && !scenario_runner_next(s->runner))
+	if (s->runner == NULL)
+		return G_SOURCE_REMOVE;
+	if (s->pending > 0)
+		s->pending--;
+	else if (!s->run_all)
+		return G_SOURCE_REMOVE;
+	if (!scenario_runner_next(s->runner)) {
 		s->run_all = FALSE;
+		s->pending = 0;
+	}
 	return G_SOURCE_REMOVE;
 }
 
@@ -79,10 +88,12 @@ on_step_finished(ScenarioRunner *r, const ScenarioStep *step, gpointer data)
 	s->lesson.step = step->number;
 	s->lesson.running = FALSE;
 	s->lesson.done = scenario_runner_is_done(r);
-	if (s->run_all && !s->lesson.done && s->run_idle == 0)
+	if ((s->run_all || s->pending > 0) && !s->lesson.done && s->run_idle == 0)
 		s->run_idle = g_idle_add(run_next, s);
-	if (s->lesson.done)
+	if (s->lesson.done) {
 		s->run_all = FALSE;
+		s->pending = 0;
+	}
 	tui_queue_redraw(s->tui);
 }
 
@@ -97,6 +108,7 @@ on_failed(ScenarioRunner *r, const ScenarioStep *step, const ScenarioInstr *inst
 		s->lesson.step = step->number;
 	s->lesson.running = FALSE;
 	s->run_all = FALSE;
+	s->pending = 0;
 	g_free(s->lesson.failure);
 	s->lesson.failure = g_strdup(message);
 	tui_status(s->tui, TUI_STYLE_ERROR, _("Step %u failed: %s"), s->lesson.step, message);
@@ -128,6 +140,7 @@ stop_runner(Session *s)
 		g_source_remove(s->run_idle);
 	s->run_idle = 0;
 	s->run_all = FALSE;
+	s->pending = 0;
 	if (s->panes[TUI_PANE_MAILBOX] != NULL)
 		pane_mailbox_set_store(s->panes[TUI_PANE_MAILBOX], NULL, NULL);
 	g_clear_pointer(&s->runner, scenario_runner_free);
@@ -229,9 +242,13 @@ step_forward(Session *s)
 		    _("A free session has no steps: c opens a connection, i types a command."));
 		return TRUE;
 	}
-	if (scenario_runner_is_busy(s->runner))
-		tui_status(s->tui, TUI_STYLE_TEXT, _("A step is running…"));
-	else if (scenario_runner_has_failed(s->runner))
+	if (scenario_runner_is_busy(s->runner)) {
+		/* Played when the running step ends. */
+		if (s->lesson.step + s->pending < scenario_n_steps(s->sc))
+			s->pending++;
+		tui_status(s->tui, TUI_STYLE_TEXT,
+		           _("A step is running: the next one follows it."));
+	} else if (scenario_runner_has_failed(s->runner))
 		tui_status(s->tui, TUI_STYLE_ERROR,
 		           _("The scenario stopped at a failed expectation: ← steps back."));
 	else if (scenario_runner_is_done(s->runner))
@@ -291,7 +308,7 @@ open_done(Tui *tui, const char *text, gpointer data)
 	for (gsize i = 0; i < G_N_ELEMENTS(protos); i++) {
 		if (strcmp(want, protos[i].name) != 0)
 			continue;
-		g_autoptr(GPtrArray) names = scenario_runner_connections(s->runner);
+		GPtrArray *names = scenario_runner_connections(s->runner); /* the runner's */
 		g_autofree char *name = NULL;
 		gboolean taken;
 		do {
@@ -391,7 +408,8 @@ key(TuiScreen *screen, Tui *tui, int k)
 		if (s->runner == NULL)
 			return TRUE;
 		{
-			g_autoptr(GPtrArray) conns = scenario_runner_connections(s->runner);
+			/* Owned by the runner. */
+			GPtrArray *conns = scenario_runner_connections(s->runner);
 			if (conns == NULL || conns->len == 0) {
 				tui_status(tui, TUI_STYLE_TEXT,
 				           _("No connection is open: c opens one."));
@@ -533,10 +551,8 @@ lang_changed(TuiScreen *screen, Tui *tui)
 	switch (s->mode) {
 	case MODE_SCENARIO: {
 		/* The tracer's explanations are in the language of the run: replay. */
-		guint step = s->lesson.step;
-		if (s->lesson.running && step > 0)
-			step--;
-		start_runner(s, TRUE, step);
+		/* A step still running is replayed to its end. */
+		start_runner(s, TRUE, s->lesson.step);
 		break;
 	}
 	case MODE_CAPTURE: {
