@@ -304,7 +304,8 @@ open_done(Tui *tui, const char *text, gpointer data)
 	              {"pop3", SCENARIO_PROTO_POP3},
 	              {"pop", SCENARIO_PROTO_POP3},
 	              {"imap", SCENARIO_PROTO_IMAP}};
-	g_autofree char *want = g_ascii_strdown(g_strstrip(g_strdup(text)), -1);
+	g_autofree char *copy = g_strstrip(g_strdup(text));
+	g_autofree char *want = g_ascii_strdown(copy, -1);
 	for (gsize i = 0; i < G_N_ELEMENTS(protos); i++) {
 		if (strcmp(want, protos[i].name) != 0)
 			continue;

@@ -30,7 +30,7 @@ tm() { tmux -L "$SOCK" "$@"; }
 
 cleanup() {
 	tm kill-server 2>/dev/null
-	rm -rf "$tmp"
+	[ -n "${KEEP_TMP:-}" ] && cp -r "$tmp" /tmp/tuiscratch/kept; rm -rf "$tmp"
 }
 trap cleanup EXIT INT TERM
 
