@@ -43,9 +43,14 @@ const ImapCapabilityInfo imap_capabilities[] = {
      .rfc = "RFC 2971",
      .offered = TRUE,
      .explain = N_("The ID command: client and server exchange names and versions.")},
+    {.name = "CHILDREN",
+     .rfc = "RFC 3348",
+     .offered = TRUE,
+     .explain = N_("LIST says whether a mailbox has sub-mailboxes (\\HasChildren, "
+                   "\\HasNoChildren).")},
     {.name = "ENABLE",
      .rfc = "RFC 5161",
-     .offered = TRUE,
+     .offered = FALSE,
      .explain = N_("The ENABLE command, to switch on extensions that change the "
                    "server's answers.")},
     {.name = "SASL-IR",
@@ -115,11 +120,6 @@ const ImapCapabilityInfo imap_capabilities[] = {
      .offered = FALSE,
      .explain = N_("APPEND may build a message from pieces of messages already on the "
                    "server.")},
-    {.name = "CHILDREN",
-     .rfc = "RFC 3348",
-     .offered = FALSE,
-     .explain = N_("LIST says whether a mailbox has sub-mailboxes (\\HasChildren, "
-                   "\\HasNoChildren).")},
     {.name = "LIST-EXTENDED",
      .rfc = "RFC 5258",
      .offered = FALSE,

@@ -66,6 +66,7 @@ struct _ImapParser {
 
 	ImapParseErrorKind error_kind;
 	char *error;
+	char *error_en;
 };
 
 void
@@ -143,6 +144,7 @@ clear_command(ImapParser *p)
 	g_clear_pointer(&p->code_args, g_free);
 	g_clear_pointer(&p->text, g_free);
 	g_clear_pointer(&p->error, g_free);
+	g_clear_pointer(&p->error_en, g_free);
 	if (p->literal_buf != NULL) {
 		g_string_free(p->literal_buf, TRUE);
 		p->literal_buf = NULL;
@@ -204,6 +206,12 @@ const char *
 imap_parser_get_error(const ImapParser *parser)
 {
 	return parser->error;
+}
+
+const char *
+imap_parser_get_error_untranslated(const ImapParser *parser)
+{
+	return parser->error_en;
 }
 
 const char *
@@ -287,13 +295,19 @@ is_arg_atom_char(const ImapParser *p, guchar c)
 static void set_error(ImapParser *p, ImapParseErrorKind kind, const char *fmt, ...)
     G_GNUC_PRINTF(3, 4);
 
+/* fmt is an untranslated msgid (marked N_() at the call): the message is
+ * kept translated for students and in English for a server's answer. */
 static void
 set_error(ImapParser *p, ImapParseErrorKind kind, const char *fmt, ...)
 {
-	va_list ap;
+	va_list ap, ap2;
 	va_start(ap, fmt);
+	va_copy(ap2, ap);
 	g_free(p->error);
-	p->error = g_strdup_vprintf(fmt, ap);
+	g_free(p->error_en);
+	p->error = g_strdup_vprintf(gettext(fmt), ap);
+	p->error_en = g_strdup_vprintf(fmt, ap2);
+	va_end(ap2);
 	va_end(ap);
 	p->error_kind = kind;
 }
@@ -357,7 +371,7 @@ count_arg(ImapParser *p)
 {
 	if (++p->n_args > p->limits.max_args) {
 		set_error(p, IMAP_PARSE_ERROR_TOO_MANY_ARGS,
-		          _("More than %u arguments: over this server's limit."),
+		          N_("More than %u arguments: over this server's limit."),
 		          p->limits.max_args);
 		return FALSE;
 	}
@@ -420,7 +434,7 @@ read_section(ImapParser *p, const char *s, gsize len, gsize *pos)
 		} else if (c == ')') {
 			if (depth == 0) {
 				set_error(p, IMAP_PARSE_ERROR_SYNTAX,
-				          _("Unexpected “)” inside the section “[…]”."));
+				          N_("Unexpected “)” inside the section “[…]”."));
 				return FALSE;
 			}
 			depth--;
@@ -430,12 +444,12 @@ read_section(ImapParser *p, const char *s, gsize len, gsize *pos)
 		} else if (is_ctl(c) || (c >= 0x80 && p->side == IMAP_PARSER_COMMANDS)) {
 			g_autofree char *o = describe_octet(c);
 			set_error(p, IMAP_PARSE_ERROR_SYNTAX,
-			          _("The octet %s is not allowed in a section “[…]”."), o);
+			          N_("The octet %s is not allowed in a section “[…]”."), o);
 			return FALSE;
 		}
 		i++;
 	}
-	set_error(p, IMAP_PARSE_ERROR_SYNTAX, _("Missing “]” at the end of a section “[…]”."));
+	set_error(p, IMAP_PARSE_ERROR_SYNTAX, N_("Missing “]” at the end of a section “[…]”."));
 	return FALSE;
 }
 
@@ -457,14 +471,14 @@ read_atom(ImapParser *p, const char *s, gsize len, gsize *pos)
 			g_autofree char *o = describe_octet(c);
 			if (c >= 0x80)
 				set_error(p, IMAP_PARSE_ERROR_SYNTAX,
-				          _("The octet %s is not allowed in an atom: put 8-bit "
-				            "text in a quoted string or a literal (mailbox names "
-				            "use modified UTF-7, RFC 3501 §5.1.3)."),
+				          N_("The octet %s is not allowed in an atom: put 8-bit "
+				             "text in a quoted string or a literal (mailbox names "
+				             "use modified UTF-7, RFC 3501 §5.1.3)."),
 				          o);
 			else
 				set_error(p, IMAP_PARSE_ERROR_SYNTAX,
-				          _("The character %s is not allowed in an atom (RFC 3501 "
-				            "§9: atom-specials)."),
+				          N_("The character %s is not allowed in an atom (RFC 3501 "
+				             "§9: atom-specials)."),
 				          o);
 			return FALSE;
 		}
@@ -499,10 +513,11 @@ read_quoted(ImapParser *p, const char *s, gsize len, gsize *pos)
 			guchar e = (guchar)s[i + 1];
 			if (e != '"' && e != '\\') {
 				g_autofree char *o = describe_octet(e);
-				set_error(p, IMAP_PARSE_ERROR_SYNTAX,
-				          _("In a quoted string “\\” may only escape “\"” or “\\”, "
-				            "not %s (RFC 3501 §4.3)."),
-				          o);
+				set_error(
+				    p, IMAP_PARSE_ERROR_SYNTAX,
+				    N_("In a quoted string “\\” may only escape “\"” or “\\”, "
+				       "not %s (RFC 3501 §4.3)."),
+				    o);
 				return FALSE;
 			}
 			g_string_append_c(out, (char)e);
@@ -511,16 +526,16 @@ read_quoted(ImapParser *p, const char *s, gsize len, gsize *pos)
 		}
 		if (c == '\0' || c == '\r') {
 			set_error(p, IMAP_PARSE_ERROR_SYNTAX,
-			          _("A quoted string may not contain NUL or CR: use a literal "
-			            "(RFC 3501 §4.3)."));
+			          N_("A quoted string may not contain NUL or CR: use a literal "
+			             "(RFC 3501 §4.3)."));
 			return FALSE;
 		}
 		g_string_append_c(out, (char)c);
 		i++;
 	}
 	set_error(p, IMAP_PARSE_ERROR_SYNTAX,
-	          _("Missing “\"” at the end of a quoted string: a quoted string ends on the "
-	            "line where it starts."));
+	          N_("Missing “\"” at the end of a quoted string: a quoted string ends on the "
+	             "line where it starts."));
 	return FALSE;
 }
 
@@ -536,7 +551,7 @@ read_literal_marker(ImapParser *p, const char *s, gsize len, gsize *pos)
 		/* Checked before each digit, so that no size can wrap around. */
 		if (n > (G_MAXSIZE - d) / 10) {
 			set_error(p, IMAP_PARSE_ERROR_LITERAL_TOO_LARGE,
-			          _("The literal's size is too large a number."));
+			          N_("The literal's size is too large a number."));
 			return FALSE;
 		}
 		n = n * 10 + d;
@@ -550,14 +565,14 @@ read_literal_marker(ImapParser *p, const char *s, gsize len, gsize *pos)
 	}
 	if (digits == 0 || i >= len || s[i] != '}') {
 		set_error(p, IMAP_PARSE_ERROR_SYNTAX,
-		          _("A literal is announced as {size} or {size+}, digits only "
-		            "(RFC 3501 §4.3, RFC 7888)."));
+		          N_("A literal is announced as {size} or {size+}, digits only "
+		             "(RFC 3501 §4.3, RFC 7888)."));
 		return FALSE;
 	}
 	i++;
 	if (i != len) {
 		set_error(p, IMAP_PARSE_ERROR_SYNTAX,
-		          _("A literal's {size} must end the line: its octets follow the CRLF."));
+		          N_("A literal's {size} must end the line: its octets follow the CRLF."));
 		return FALSE;
 	}
 	p->literal_size = n;
@@ -580,7 +595,7 @@ tokenise(ImapParser *p, const char *s, gsize len, gsize pos)
 		if (c == ')') {
 			if (p->stack->len <= 1) {
 				set_error(p, IMAP_PARSE_ERROR_SYNTAX,
-				          _("“)” without a matching “(”."));
+				          N_("“)” without a matching “(”."));
 				return SEG_ERROR;
 			}
 			g_ptr_array_set_size(p->stack, p->stack->len - 1);
@@ -590,14 +605,14 @@ tokenise(ImapParser *p, const char *s, gsize len, gsize pos)
 		}
 		if (p->last == TOK_VALUE || (p->last == TOK_CLOSE && c != '(')) {
 			set_error(p, IMAP_PARSE_ERROR_SYNTAX,
-			          _("Missing space between two arguments."));
+			          N_("Missing space between two arguments."));
 			return SEG_ERROR;
 		}
 		if (c == '(') {
 			if (p->stack->len > p->limits.max_depth) {
 				set_error(p, IMAP_PARSE_ERROR_TOO_DEEP,
-				          _("Lists nested more than %u deep: over this server's "
-				            "limit."),
+				          N_("Lists nested more than %u deep: over this server's "
+				             "limit."),
 				          p->limits.max_depth);
 				return SEG_ERROR;
 			}
@@ -626,8 +641,8 @@ tokenise(ImapParser *p, const char *s, gsize len, gsize pos)
 	}
 	if (p->stack->len > 1) {
 		set_error(p, IMAP_PARSE_ERROR_SYNTAX,
-		          _("Missing “)”: a list opened with “(” is not closed at the end of the "
-		            "line."));
+		          N_("Missing “)”: a list opened with “(” is not closed at the end of the "
+		             "line."));
 		return SEG_ERROR;
 	}
 	return SEG_DONE;
@@ -650,7 +665,7 @@ start_command(ImapParser *p, const char *s, gsize len)
 	gsize i = 0;
 	if (len == 0) {
 		set_error(p, IMAP_PARSE_ERROR_SYNTAX,
-		          _("Empty line: a command starts with a tag, then the command name."));
+		          N_("Empty line: a command starts with a tag, then the command name."));
 		return SEG_ERROR;
 	}
 	while (i < len && is_tag_char((guchar)s[i]))
@@ -658,19 +673,19 @@ start_command(ImapParser *p, const char *s, gsize len)
 	if (i == 0) {
 		g_autofree char *o = describe_octet((guchar)s[0]);
 		set_error(p, IMAP_PARSE_ERROR_SYNTAX,
-		          _("A command starts with a tag (such as A001), not with %s."), o);
+		          N_("A command starts with a tag (such as A001), not with %s."), o);
 		return SEG_ERROR;
 	}
 	if (i < len && s[i] != ' ') {
 		g_autofree char *o = describe_octet((guchar)s[i]);
 		set_error(p, IMAP_PARSE_ERROR_SYNTAX,
-		          _("The character %s is not allowed in a tag (RFC 3501 §9)."), o);
+		          N_("The character %s is not allowed in a tag (RFC 3501 §9)."), o);
 		return SEG_ERROR;
 	}
 	p->tag = g_strndup(s, i);
 	if (i == len) {
-		set_error(p, IMAP_PARSE_ERROR_SYNTAX, _("Missing command name after the tag “%s”."),
-		          p->tag);
+		set_error(p, IMAP_PARSE_ERROR_SYNTAX,
+		          N_("Missing command name after the tag “%s”."), p->tag);
 		return SEG_ERROR;
 	}
 	gsize start = ++i;
@@ -678,14 +693,14 @@ start_command(ImapParser *p, const char *s, gsize len)
 		i++;
 	if (i == start) {
 		set_error(p, IMAP_PARSE_ERROR_SYNTAX,
-		          _("Missing command name after the tag: exactly one space separates "
-		            "them."));
+		          N_("Missing command name after the tag: exactly one space separates "
+		             "them."));
 		return SEG_ERROR;
 	}
 	if (i < len && s[i] != ' ') {
 		g_autofree char *o = describe_octet((guchar)s[i]);
 		set_error(p, IMAP_PARSE_ERROR_SYNTAX,
-		          _("The character %s may not follow the command name."), o);
+		          N_("The character %s may not follow the command name."), o);
 		return SEG_ERROR;
 	}
 	p->name = g_strndup(s + start, i - start);
@@ -737,7 +752,7 @@ read_resp_text(ImapParser *p, const char *s, gsize len, gsize i)
 		const char *close = memchr(s + i, ']', len - i);
 		if (close == NULL) {
 			set_error(p, IMAP_PARSE_ERROR_SYNTAX,
-			          _("Missing “]” at the end of the response code “[…]”."));
+			          N_("Missing “]” at the end of the response code “[…]”."));
 			return SEG_ERROR;
 		}
 		const char *code = s + i + 1;
@@ -745,7 +760,7 @@ read_resp_text(ImapParser *p, const char *s, gsize len, gsize i)
 		const char *sp = memchr(code, ' ', code_len);
 		if (code_len == 0 || sp == code) {
 			set_error(p, IMAP_PARSE_ERROR_SYNTAX,
-			          _("Empty response code “[]”: a code starts with its name."));
+			          N_("Empty response code “[]”: a code starts with its name."));
 			return SEG_ERROR;
 		}
 		if (sp != NULL) {
@@ -771,7 +786,7 @@ start_response(ImapParser *p, const char *s, gsize len)
 	p->line = g_strndup(s, len);
 	if (len == 0) {
 		set_error(p, IMAP_PARSE_ERROR_SYNTAX,
-		          _("Empty line: a response starts with “*”, “+” or a tag."));
+		          N_("Empty line: a response starts with “*”, “+” or a tag."));
 		return SEG_ERROR;
 	}
 	if (s[0] == '+') {
@@ -791,7 +806,7 @@ start_response(ImapParser *p, const char *s, gsize len)
 		if (i == 0) {
 			g_autofree char *o = describe_octet((guchar)s[0]);
 			set_error(p, IMAP_PARSE_ERROR_SYNTAX,
-			          _("A response starts with “*”, “+” or a tag, not with %s."), o);
+			          N_("A response starts with “*”, “+” or a tag, not with %s."), o);
 			return SEG_ERROR;
 		}
 		r->kind = IMAP_RESPONSE_TAGGED;
@@ -799,7 +814,7 @@ start_response(ImapParser *p, const char *s, gsize len)
 	}
 	if (i >= len || s[i] != ' ') {
 		set_error(p, IMAP_PARSE_ERROR_SYNTAX,
-		          _("Missing space after “%s” at the start of the response."),
+		          N_("Missing space after “%s” at the start of the response."),
 		          r->kind == IMAP_RESPONSE_TAGGED ? p->tag : "*");
 		return SEG_ERROR;
 	}
@@ -809,7 +824,7 @@ start_response(ImapParser *p, const char *s, gsize len)
 		i++;
 	if (i == start) {
 		set_error(p, IMAP_PARSE_ERROR_SYNTAX,
-		          _("Missing status or keyword after the start of the response."));
+		          N_("Missing status or keyword after the start of the response."));
 		return SEG_ERROR;
 	}
 	guint32 number;
@@ -819,7 +834,7 @@ start_response(ImapParser *p, const char *s, gsize len)
 		r->number = number;
 		if (i >= len || s[i] != ' ') {
 			set_error(p, IMAP_PARSE_ERROR_SYNTAX,
-			          _("Missing keyword after the number %u."), number);
+			          N_("Missing keyword after the number %u."), number);
 			return SEG_ERROR;
 		}
 		start = ++i;
@@ -827,7 +842,7 @@ start_response(ImapParser *p, const char *s, gsize len)
 			i++;
 		if (i == start) {
 			set_error(p, IMAP_PARSE_ERROR_SYNTAX,
-			          _("Missing keyword after the number %u."), number);
+			          N_("Missing keyword after the number %u."), number);
 			return SEG_ERROR;
 		}
 	}
@@ -836,7 +851,7 @@ start_response(ImapParser *p, const char *s, gsize len)
 	if (r->kind == IMAP_RESPONSE_TAGGED && r->status != IMAP_STATUS_OK &&
 	    r->status != IMAP_STATUS_NO && r->status != IMAP_STATUS_BAD) {
 		set_error(p, IMAP_PARSE_ERROR_SYNTAX,
-		          _("A tagged response is OK, NO or BAD, not “%s” (RFC 3501 §7.1)."),
+		          N_("A tagged response is OK, NO or BAD, not “%s” (RFC 3501 §7.1)."),
 		          p->keyword);
 		return SEG_ERROR;
 	}
@@ -844,8 +859,8 @@ start_response(ImapParser *p, const char *s, gsize len)
 		return read_resp_text(p, s, len, i);
 	if (i < len && s[i] != ' ' && s[i] != '(') {
 		g_autofree char *o = describe_octet((guchar)s[i]);
-		set_error(p, IMAP_PARSE_ERROR_SYNTAX, _("The character %s may not follow “%s”."), o,
-		          p->keyword);
+		set_error(p, IMAP_PARSE_ERROR_SYNTAX, N_("The character %s may not follow “%s”."),
+		          o, p->keyword);
 		return SEG_ERROR;
 	}
 	p->data_response = TRUE;
@@ -1005,12 +1020,12 @@ imap_parser_feed(ImapParser *p, const void *data, gsize len, gsize *consumed_r)
 				guess_tag(p, p->seg->str, p->seg->len);
 				set_error(p, IMAP_PARSE_ERROR_LINE_TOO_LONG,
 				          p->side == IMAP_PARSER_COMMANDS
-				              ? _("Command line longer than %" G_GSIZE_FORMAT
-				                  " octets (literals not counted): over this "
-				                  "server's limit.")
-				              : _("Response longer than %" G_GSIZE_FORMAT
-				                  " octets (literals not counted): over the "
-				                  "limit."),
+				              ? N_("Command line longer than %" G_GSIZE_FORMAT
+				                   " octets (literals not counted): over this "
+				                   "server's limit.")
+				              : N_("Response longer than %" G_GSIZE_FORMAT
+				                   " octets (literals not counted): over the "
+				                   "limit."),
 				          p->limits.max_line);
 				g_string_truncate(p->seg, 0);
 				i += n;
@@ -1052,12 +1067,12 @@ imap_parser_feed(ImapParser *p, const void *data, gsize len, gsize *consumed_r)
 				set_error(
 				    p, IMAP_PARSE_ERROR_LITERAL_TOO_LARGE,
 				    size > p->limits.max_literal
-				        ? _("Literal of %" G_GSIZE_FORMAT
-				            " octets: larger than the limit of %" G_GSIZE_FORMAT
-				            " octets.")
-				        : _("Literal of %" G_GSIZE_FORMAT
-				            " octets: the literals of this command would "
-				            "exceed %" G_GSIZE_FORMAT " octets."),
+				        ? N_("Literal of %" G_GSIZE_FORMAT
+				             " octets: larger than the limit of %" G_GSIZE_FORMAT
+				             " octets.")
+				        : N_("Literal of %" G_GSIZE_FORMAT
+				             " octets: the literals of this command would "
+				             "exceed %" G_GSIZE_FORMAT " octets."),
 				    size,
 				    size > p->limits.max_literal ? p->limits.max_literal
 				                                 : p->limits.max_literal_total);

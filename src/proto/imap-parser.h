@@ -99,6 +99,8 @@ const char *imap_parser_get_line(const ImapParser *parser);
 /* What went wrong (a student-readable sentence, translated), after ERROR. */
 ImapParseErrorKind imap_parser_get_error_kind(const ImapParser *parser);
 const char *imap_parser_get_error(const ImapParser *parser);
+/* The same in English (the msgid), for a server's BAD answer. */
+const char *imap_parser_get_error_untranslated(const ImapParser *parser);
 
 /* COMMANDS side, after DONE, LITERAL_WAIT or ERROR (NULL when not read yet). */
 const char *imap_parser_get_tag(const ImapParser *parser);

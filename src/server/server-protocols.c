@@ -5,5 +5,5 @@
 const ServerProtocol *const server_protocols[SERVER_N_PROTOCOLS] = {
     [SERVER_SMTP] = &server_protocol_smtp,
     [SERVER_POP3] = &server_protocol_pop3,
-    [SERVER_IMAP] = NULL,
+    [SERVER_IMAP] = &server_protocol_imap,
 };

@@ -504,6 +504,25 @@ count_mailboxes(Store *store, const char *user)
 	return names != NULL ? g_strv_length(names) : 0;
 }
 
+/* No mailbox under a parent level that is a planted link or a file: the
+ * name would belong to something the store refuses to follow. */
+static gboolean
+check_parents(Store *store, const char *user, const char *canonical, GError **error)
+{
+	for (const char *dot = strchr(canonical, STORE_HIERARCHY_DELIMITER); dot != NULL;
+	     dot = strchr(dot + 1, STORE_HIERARCHY_DELIMITER)) {
+		g_autofree char *parent = g_strndup(canonical, (gsize)(dot - canonical));
+		g_autofree char *ppath = store_mailbox_dir(store, user, parent);
+		struct stat pst;
+		if (lstat(ppath, &pst) == 0 && !S_ISDIR(pst.st_mode)) {
+			g_set_error(error, STORE_ERROR, STORE_ERROR_NOT_ALLOWED,
+			            _("the parent level “%s” is not a real directory"), parent);
+			return FALSE;
+		}
+	}
+	return TRUE;
+}
+
 gboolean
 store_mailbox_create(Store *store, const char *user, const char *name, GError **error)
 {
@@ -520,6 +539,8 @@ store_mailbox_create(Store *store, const char *user, const char *name, GError **
 		            _("too many mailboxes (the limit is %u)"), store->limits.max_mailboxes);
 		return FALSE;
 	}
+	if (!check_parents(store, user, canonical, error))
+		return FALSE;
 	g_autofree char *path = store_mailbox_dir(store, user, canonical);
 	if (g_mkdir(path, 0700) != 0 && errno != EEXIST) {
 		g_set_error(error, STORE_ERROR, STORE_ERROR_IO, _("cannot create %s: %s"), path,
@@ -622,6 +643,8 @@ store_mailbox_rename(Store *store, const char *user, const char *from, const cha
 		            _("mailbox “%s” already exists"), cto);
 		return FALSE;
 	}
+	if (!check_parents(store, user, cto, error))
+		return FALSE;
 	if (strcmp(cto, "INBOX") == 0) {
 		g_set_error(error, STORE_ERROR, STORE_ERROR_NOT_ALLOWED,
 		            _("a mailbox cannot be renamed to INBOX"));

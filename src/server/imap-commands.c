@@ -1,0 +1,41 @@
+/* The IMAP server's command functions by command id: the dispatcher finds a
+ * command's row in proto/imap-command.h (name, states) and its function
+ * here. Rows without a function are commands this server does not offer. */
+#include "server/imap-commands.h"
+
+const ImapCommandFunc imap_command_funcs[IMAP_CMD_N] = {
+    [IMAP_CMD_CAPABILITY] = imap_cmd_capability,
+    [IMAP_CMD_NOOP] = imap_cmd_noop,
+    [IMAP_CMD_LOGOUT] = imap_cmd_logout,
+    [IMAP_CMD_ID] = imap_cmd_id,
+    [IMAP_CMD_AUTHENTICATE] = imap_cmd_authenticate,
+    [IMAP_CMD_LOGIN] = imap_cmd_login,
+    [IMAP_CMD_SELECT] = imap_cmd_select,
+    [IMAP_CMD_EXAMINE] = imap_cmd_select,
+    [IMAP_CMD_CREATE] = imap_cmd_create,
+    [IMAP_CMD_DELETE] = imap_cmd_delete,
+    [IMAP_CMD_RENAME] = imap_cmd_rename,
+    [IMAP_CMD_SUBSCRIBE] = imap_cmd_subscribe,
+    [IMAP_CMD_UNSUBSCRIBE] = imap_cmd_subscribe,
+    [IMAP_CMD_LIST] = imap_cmd_list,
+    [IMAP_CMD_LSUB] = imap_cmd_list,
+    [IMAP_CMD_STATUS] = imap_cmd_status,
+    [IMAP_CMD_APPEND] = imap_cmd_append,
+    [IMAP_CMD_NAMESPACE] = imap_cmd_namespace,
+    [IMAP_CMD_IDLE] = imap_cmd_idle,
+    [IMAP_CMD_CHECK] = imap_cmd_noop,
+    [IMAP_CMD_CLOSE] = imap_cmd_close,
+    [IMAP_CMD_UNSELECT] = imap_cmd_close,
+    [IMAP_CMD_EXPUNGE] = imap_cmd_expunge,
+    [IMAP_CMD_SEARCH] = imap_cmd_search,
+    [IMAP_CMD_FETCH] = imap_cmd_fetch,
+    [IMAP_CMD_STORE] = imap_cmd_store,
+    [IMAP_CMD_COPY] = imap_cmd_copy,
+    [IMAP_CMD_MOVE] = imap_cmd_copy,
+    [IMAP_CMD_UID_FETCH] = imap_cmd_fetch,
+    [IMAP_CMD_UID_STORE] = imap_cmd_store,
+    [IMAP_CMD_UID_COPY] = imap_cmd_copy,
+    [IMAP_CMD_UID_MOVE] = imap_cmd_copy,
+    [IMAP_CMD_UID_SEARCH] = imap_cmd_search,
+    [IMAP_CMD_UID_EXPUNGE] = imap_cmd_expunge,
+};
