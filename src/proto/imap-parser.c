@@ -1116,6 +1116,9 @@ need_more:
 error:
 	p->result_pending = TRUE;
 	p->literal = NULL;
+	/* The line IDLE or AUTHENTICATE waited for was refused (too long) and the
+	 * waiting command answered BAD: what follows is a new command line. */
+	p->expect_line = FALSE;
 	*consumed_r = i;
 	return IMAP_PARSE_ERROR;
 }
