@@ -44,7 +44,7 @@ rec_event(ScenarioRunner *r, const TraceEvent *ev, gpointer data)
 
 static void
 rec_failed(ScenarioRunner *r, const ScenarioStep *step, const ScenarioInstr *instr,
-	   const char *message, gpointer data)
+           const char *message, gpointer data)
 {
 	(void)r;
 	(void)step;
@@ -54,9 +54,9 @@ rec_failed(ScenarioRunner *r, const ScenarioStep *step, const ScenarioInstr *ins
 }
 
 static const ScenarioRunnerCallbacks callbacks = {
-	.step_started = rec_started,
-	.event = rec_event,
-	.failed = rec_failed,
+    .step_started = rec_started,
+    .event = rec_event,
+    .failed = rec_failed,
 };
 
 static void
@@ -71,9 +71,8 @@ record_free(Record *rec)
 static Scenario *
 load_shipped(const char *id)
 {
-	g_autofree char *path = g_build_filename(g_getenv("FACTEUR_TOP") ? g_getenv("FACTEUR_TOP")
-									 : ".",
-						 "scenarios", id, NULL);
+	g_autofree char *path = g_build_filename(
+	    g_getenv("FACTEUR_TOP") ? g_getenv("FACTEUR_TOP") : ".", "scenarios", id, NULL);
 	g_autoptr(GError) error = NULL;
 	Scenario *sc = scenario_load(path, &error);
 	g_assert_no_error(error);
@@ -84,11 +83,11 @@ static void
 test_step_back(void)
 {
 	g_autoptr(Scenario) sc = load_shipped("05-pop3-dele-rset-quit.scn");
-	ScenarioRunnerOptions opts = { .capture = SCENARIO_CAPTURE_TAP, .fast = TRUE };
+	ScenarioRunnerOptions opts = {.capture = SCENARIO_CAPTURE_TAP, .fast = TRUE};
 	guint n = 5;
 
 	/* Forward to step n. */
-	Record a = { .steps = g_ptr_array_new() };
+	Record a = {.steps = g_ptr_array_new()};
 	g_autoptr(GError) error = NULL;
 	ScenarioRunner *r = scenario_runner_new(sc, &opts, &callbacks, &a, &error);
 	g_assert_no_error(error);
@@ -97,7 +96,7 @@ test_step_back(void)
 	scenario_runner_free(r);
 
 	/* Back to n-1 (a new runner replays from the start), then forward again. */
-	Record b = { .steps = g_ptr_array_new() };
+	Record b = {.steps = g_ptr_array_new()};
 	r = scenario_runner_new(sc, &opts, &callbacks, &b, &error);
 	g_assert_true(scenario_runner_run_to(r, n - 1));
 	g_assert_cmpuint(scenario_runner_current_step(r), ==, n - 1);
@@ -121,22 +120,21 @@ test_step_back(void)
 	record_free(&b);
 }
 
-static const char *failing =
-	"titre fr: Échec voulu\n"
-	"utilisateur bob bobpass\n"
-	"étape 1\n"
-	"fr: Un mauvais mot de passe, mais on attend +OK.\n"
-	"en: A wrong password, but +OK is expected.\n"
-	"ouvrir c1 pop3\n"
-	"attendre c1 +OK\n"
-	"envoyer c1 USER bob\n"
-	"attendre c1 +OK\n"
-	"envoyer c1 PASS faux\n"
-	"attendre c1 +OK\n"
-	"étape 2\n"
-	"fr: Jamais atteinte.\n"
-	"en: Never reached.\n"
-	"envoyer c1 QUIT\n";
+static const char *failing = "titre fr: Échec voulu\n"
+                             "utilisateur bob bobpass\n"
+                             "étape 1\n"
+                             "fr: Un mauvais mot de passe, mais on attend +OK.\n"
+                             "en: A wrong password, but +OK is expected.\n"
+                             "ouvrir c1 pop3\n"
+                             "attendre c1 +OK\n"
+                             "envoyer c1 USER bob\n"
+                             "attendre c1 +OK\n"
+                             "envoyer c1 PASS faux\n"
+                             "attendre c1 +OK\n"
+                             "étape 2\n"
+                             "fr: Jamais atteinte.\n"
+                             "en: Never reached.\n"
+                             "envoyer c1 QUIT\n";
 
 static void
 test_failure_message(void)
@@ -144,15 +142,16 @@ test_failure_message(void)
 	g_autoptr(GError) error = NULL;
 	g_autoptr(Scenario) sc = scenario_parse("/tmp/echec.scn", failing, -1, &error);
 	g_assert_no_error(error);
-	ScenarioRunnerOptions opts = { .capture = SCENARIO_CAPTURE_TAP, .fast = TRUE };
-	Record rec = { .steps = g_ptr_array_new() };
+	ScenarioRunnerOptions opts = {.capture = SCENARIO_CAPTURE_TAP, .fast = TRUE};
+	Record rec = {.steps = g_ptr_array_new()};
 	ScenarioRunner *r = scenario_runner_new(sc, &opts, &callbacks, &rec, &error);
 	g_assert_false(scenario_runner_run_to(r, 2));
 	g_assert_true(scenario_runner_has_failed(r));
 	g_assert_false(scenario_runner_next(r));
 	g_assert_nonnull(rec.failure);
 	g_test_message("%s", rec.failure);
-	g_assert_true(g_str_has_prefix(rec.failure, "Step 1, line 11: expected «+OK» on c1, got «-ERR"));
+	g_assert_true(
+	    g_str_has_prefix(rec.failure, "Step 1, line 11: expected «+OK» on c1, got «-ERR"));
 	g_assert_nonnull(strstr(rec.failure, "[AUTH]"));
 	scenario_runner_free(r);
 	record_free(&rec);
@@ -169,8 +168,8 @@ static void
 test_free_input_and_store(void)
 {
 	g_autoptr(Scenario) sc = load_shipped("05-pop3-dele-rset-quit.scn");
-	ScenarioRunnerOptions opts = { .capture = SCENARIO_CAPTURE_TAP, .fast = TRUE };
-	Record rec = { .steps = g_ptr_array_new() };
+	ScenarioRunnerOptions opts = {.capture = SCENARIO_CAPTURE_TAP, .fast = TRUE};
+	Record rec = {.steps = g_ptr_array_new()};
 	g_autoptr(GError) error = NULL;
 	ScenarioRunner *r = scenario_runner_new(sc, &opts, &callbacks, &rec, &error);
 	Store *store = scenario_runner_store(r);
