@@ -60,8 +60,9 @@ tests: all $(TESTS)
 deps:
 	@tools/deps.sh
 
-# Until the TUI opens on the demo data, `make run` starts the servers.
-RUN_ARGS ?= serve
+# `make run` opens the TUI's home screen (lessons, scenarios, free session on
+# the demo data); `make run RUN_ARGS=serve` starts the servers alone.
+RUN_ARGS ?= tui
 run: deps
 	@$(MAKE) --no-print-directory all
 	$(BUILD)/facteur $(RUN_ARGS)
