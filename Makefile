@@ -60,8 +60,9 @@ tests: all $(TESTS)
 deps:
 	@tools/deps.sh
 
-# Until the TUI opens on the demo data, `make run` starts the servers.
-RUN_ARGS ?= serve
+# `make run` opens the TUI's home screen (lessons, scenarios, free session on
+# the demo data); `make run RUN_ARGS=serve` starts the servers alone.
+RUN_ARGS ?= tui
 run: deps
 	@$(MAKE) --no-print-directory all
 	$(BUILD)/facteur $(RUN_ARGS)
@@ -93,6 +94,10 @@ uninstall:
 	rm -f $(DESTDIR)$(PREFIX)/bin/facteur
 	rm -rf $(DESTDIR)$(PREFIX)/share/facteur
 	rm -f $(DESTDIR)$(PREFIX)/share/locale/*/LC_MESSAGES/facteur.mo
+
+# The tracer's benchmark (bench/README.md): a large capture, facteur against tshark and tcpdump.
+bench: all
+	bench/run.sh
 
 # Lets a normal user capture on lo without root.
 setcap: all

@@ -9,12 +9,14 @@ extern const FacteurCommand facteur_cmd_serve;
 extern const FacteurCommand facteur_cmd_decode;
 extern const FacteurCommand facteur_cmd_capture;
 extern const FacteurCommand facteur_cmd_play;
+extern const FacteurCommand facteur_cmd_tui;
 
 const FacteurCommand *const facteur_commands[] = {
     &facteur_cmd_play,
     &facteur_cmd_serve,
     &facteur_cmd_decode,
     &facteur_cmd_capture,
+    &facteur_cmd_tui,
     NULL,
 };
 
