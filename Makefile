@@ -95,6 +95,10 @@ uninstall:
 	rm -rf $(DESTDIR)$(PREFIX)/share/facteur
 	rm -f $(DESTDIR)$(PREFIX)/share/locale/*/LC_MESSAGES/facteur.mo
 
+# The tracer's benchmark (bench/README.md): a large capture, facteur against tshark and tcpdump.
+bench: all
+	bench/run.sh
+
 # Lets a normal user capture on lo without root.
 setcap: all
 	sudo setcap cap_net_raw,cap_net_admin+eip $(BUILD)/facteur

@@ -14,6 +14,7 @@
 #include <unistd.h>
 
 typedef struct {
+	char *sandbox; /* holds dir and nothing else: what appears beside the store shows here */
 	char *dir;
 	Store *store;
 } Fixture;
@@ -28,8 +29,9 @@ setup(Fixture *f, gconstpointer data)
 {
 	(void)data;
 	facteur_clock_set_deterministic(-1);
-	f->dir = g_dir_make_tmp("facteur-store-XXXXXX", NULL);
-	g_assert_nonnull(f->dir);
+	f->sandbox = g_dir_make_tmp("facteur-store-XXXXXX", NULL);
+	g_assert_nonnull(f->sandbox);
+	f->dir = g_build_filename(f->sandbox, "data", NULL);
 	g_autoptr(GError) error = NULL;
 	f->store = store_open(f->dir, NULL, &error);
 	g_assert_no_error(error);
@@ -62,8 +64,9 @@ teardown(Fixture *f, gconstpointer data)
 {
 	(void)data;
 	store_free(f->store);
-	rm_rf(f->dir);
+	rm_rf(f->sandbox);
 	g_free(f->dir);
+	g_free(f->sandbox);
 	facteur_clock_set_deterministic(-1);
 }
 
@@ -520,7 +523,7 @@ static void
 test_traversal_refused(Fixture *f, gconstpointer data)
 {
 	(void)data;
-	g_autofree char *parent = g_path_get_dirname(f->dir);
+	const char *parent = f->sandbox;
 	g_autoptr(GString) before = g_string_new(NULL);
 	snapshot(parent, before);
 	static const char *const bad[] = {
@@ -557,7 +560,8 @@ test_traversal_refused(Fixture *f, gconstpointer data)
 		g_assert_null(store_pop3_open(f->store, bad_users[i], NULL));
 	}
 	/* A symlink planted in the Maildir is not followed. */
-	g_autofree char *outside = g_dir_make_tmp("facteur-outside-XXXXXX", NULL);
+	g_autofree char *outside = g_build_filename(f->sandbox, "outside", NULL);
+	g_assert_cmpint(g_mkdir(outside, 0700), ==, 0);
 	g_autofree char *root = g_build_filename(f->dir, "alice", "Maildir", NULL);
 	g_autofree char *link = g_build_filename(root, ".Piege", NULL);
 	g_assert_cmpint(symlink(outside, link), ==, 0);

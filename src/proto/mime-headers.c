@@ -189,13 +189,43 @@ const MimeInfo mime_disposition_table[] = {
 };
 const gsize mime_disposition_table_len = G_N_ELEMENTS(mime_disposition_table);
 
+/* Does row start with a (len octets, any case)? Then *rest_r is what follows. */
+static gboolean
+prefix_is(const char *row, const char *a, gsize len, const char **rest_r)
+{
+	if (len == 0 || g_ascii_tolower(row[0]) != g_ascii_tolower(a[0]) ||
+	    g_ascii_strncasecmp(row, a, len) != 0)
+		return FALSE;
+	/* row has at least len octets: strncasecmp stopped at no NUL of row before. */
+	*rest_r = row + len;
+	return TRUE;
+}
+
 static const MimeInfo *
 find(const MimeInfo *table, gsize n, const char *name, gsize len)
 {
+	const char *rest;
 	for (gsize i = 0; i < n; i++)
-		if (strlen(table[i].name) == len &&
-		    g_ascii_strncasecmp(table[i].name, name, len) == 0)
+		if (prefix_is(table[i].name, name, len, &rest) && *rest == '\0')
 			return &table[i];
+	return NULL;
+}
+
+/* The row "first<sep>second" (any case); second may be "" to match "first<sep>". */
+static const MimeInfo *
+find2(const MimeInfo *table, gsize n, const char *first, char sep, const char *second,
+      gsize second_len)
+{
+	gsize flen = strlen(first);
+	const char *rest;
+	for (gsize i = 0; i < n; i++) {
+		if (!prefix_is(table[i].name, first, flen, &rest) || *rest != sep)
+			continue;
+		rest++;
+		if (strlen(rest) == second_len &&
+		    (second_len == 0 || g_ascii_strncasecmp(rest, second, second_len) == 0))
+			return &table[i];
+	}
 	return NULL;
 }
 
@@ -208,12 +238,9 @@ mime_header_lookup(const char *name, gsize len)
 const MimeInfo *
 mime_param_lookup(const char *header, const char *param)
 {
-	gsize plen = strlen(param);
 	const char *star = strchr(param, '*');
-	if (star != NULL)
-		plen = (gsize)(star - param);
-	g_autofree char *key = g_strdup_printf("%s;%.*s", header, (int)plen, param);
-	return find(mime_param_table, G_N_ELEMENTS(mime_param_table), key, strlen(key));
+	gsize plen = star != NULL ? (gsize)(star - param) : strlen(param);
+	return find2(mime_param_table, G_N_ELEMENTS(mime_param_table), header, ';', param, plen);
 }
 
 const MimeInfo *
@@ -230,13 +257,12 @@ mime_type_lookup(const char *type, const char *subtype)
 {
 	if (type == NULL)
 		return NULL;
-	g_autofree char *full = g_strdup_printf("%s/%s", type, subtype != NULL ? subtype : "");
+	const char *sub = subtype != NULL ? subtype : "";
 	const MimeInfo *info =
-	    find(mime_type_table, G_N_ELEMENTS(mime_type_table), full, strlen(full));
+	    find2(mime_type_table, G_N_ELEMENTS(mime_type_table), type, '/', sub, strlen(sub));
 	if (info != NULL)
 		return info;
-	g_autofree char *top = g_strdup_printf("%s/", type);
-	return find(mime_type_table, G_N_ELEMENTS(mime_type_table), top, strlen(top));
+	return find2(mime_type_table, G_N_ELEMENTS(mime_type_table), type, '/', "", 0);
 }
 
 const MimeInfo *

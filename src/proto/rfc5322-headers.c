@@ -193,9 +193,13 @@ static const Rfc5322HeaderInfo optional_field = {
 const Rfc5322HeaderInfo *
 rfc5322_header_lookup(const char *name, gsize len)
 {
+	if (len == 0)
+		return NULL;
+	char first = g_ascii_tolower(name[0]);
 	for (gsize i = 0; i < G_N_ELEMENTS(rfc5322_header_table); i++) {
 		const char *n = rfc5322_header_table[i].name;
-		if (strlen(n) == len && g_ascii_strncasecmp(n, name, len) == 0)
+		if (g_ascii_tolower(n[0]) == first && g_ascii_strncasecmp(n, name, len) == 0 &&
+		    n[len] == '\0')
 			return &rfc5322_header_table[i];
 	}
 	return NULL;

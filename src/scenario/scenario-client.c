@@ -26,6 +26,7 @@ struct _ScenarioClient {
 	GQueue replies;  /* ScenarioReply */
 	GQueue commands; /* POP3: the commands whose replies are awaited (Pop3Command*) */
 	guint ignore;    /* replies to drop (free input) */
+	guint n_replies; /* replies completed so far */
 	/* The reply being gathered. */
 	GString *current;
 	gboolean in_body;   /* POP3 multi-line body */
@@ -39,6 +40,7 @@ scenario_reply_free(ScenarioReply *r)
 		return;
 	g_free(r->status);
 	g_free(r->tag);
+	g_free(r->untagged_status);
 	g_free(r->text);
 	g_free(r);
 }
@@ -62,6 +64,17 @@ complete(ScenarioClient *c, ScenarioReplyKind kind, const char *status, const ch
 	r->tag = g_strdup(tag);
 	r->text =
 	    c->current != NULL ? g_string_free(g_steal_pointer(&c->current), FALSE) : g_strdup("");
+	r->number = ++c->n_replies;
+	if (kind == SCENARIO_REPLY_UNTAGGED) {
+		static const char *const conds[] = {"OK", "NO", "BAD", "BYE", "PREAUTH"};
+		const char *w = r->text + 2;
+		for (gsize i = 0; i < G_N_ELEMENTS(conds); i++) {
+			gsize n = strlen(conds[i]);
+			if (g_ascii_strncasecmp(w, conds[i], n) == 0 &&
+			    (w[n] == ' ' || w[n] == '\0' || w[n] == '\n'))
+				r->untagged_status = g_strdup(conds[i]);
+		}
+	}
 	if (kind == SCENARIO_REPLY_STATUS && c->ignore > 0) {
 		c->ignore--;
 		scenario_reply_free(r);
@@ -236,22 +249,30 @@ on_io(GSocket *socket, GIOCondition cond, gpointer data)
 		return G_SOURCE_REMOVE;
 	}
 	guint8 buf[65536];
-	g_autoptr(GError) error = NULL;
-	gssize n = g_socket_receive(socket, (char *)buf, sizeof buf, NULL, &error);
-	if (n < 0 && g_error_matches(error, G_IO_ERROR, G_IO_ERROR_WOULD_BLOCK))
-		return G_SOURCE_CONTINUE;
-	if (n <= 0) {
+	gboolean eof = FALSE;
+	/* Read all there is: a reply and the server's FIN often arrive together,
+	 * and closing our side at once gives the capture a clean, early end. */
+	for (;;) {
+		g_autoptr(GError) error = NULL;
+		gssize n = g_socket_receive(socket, (char *)buf, sizeof buf, NULL, &error);
+		if (n > 0) {
+			feed(c, buf, (gsize)n);
+			continue;
+		}
+		if (n < 0 && g_error_matches(error, G_IO_ERROR, G_IO_ERROR_WOULD_BLOCK))
+			break;
+		eof = TRUE; /* end of stream, or reset */
+		break;
+	}
+	if (eof) {
 		/* The server closed: close our side too, as a real client does. */
 		c->closed = TRUE;
 		g_clear_pointer(&c->source, g_source_unref);
 		g_socket_close(socket, NULL);
-		c->func(c, c->data);
-		return G_SOURCE_REMOVE;
 	}
-	feed(c, buf, (gsize)n);
-	if (!g_queue_is_empty(&c->replies))
+	if (eof || !g_queue_is_empty(&c->replies))
 		c->func(c, c->data);
-	return G_SOURCE_CONTINUE;
+	return eof ? G_SOURCE_REMOVE : G_SOURCE_CONTINUE;
 }
 
 ScenarioClient *

@@ -18,8 +18,10 @@ typedef enum {
 
 typedef struct {
 	ScenarioReplyKind kind;
-	char *status; /* "250", "+OK", "OK", "*", "+" */
+	char *status; /* "250", "+OK", "OK" (tagged), "*" (untagged), "+" */
 	char *tag;    /* IMAP tagged */
+	char *untagged_status; /* IMAP "* OK …", "* BYE …": OK, NO, BAD, BYE, PREAUTH; else NULL */
+	guint number; /* 1 for the first reply of the connection (the greeting) */
 	char *text;   /* every line of the reply, joined with \n, without CRLF */
 } ScenarioReply;
 

@@ -295,7 +295,28 @@ status_matches(ScenarioProto proto, const char *want, const ScenarioReply *reply
 		return reply->kind == SCENARIO_REPLY_UNTAGGED;
 	if (strcmp(want, "+") == 0)
 		return reply->kind == SCENARIO_REPLY_CONTINUATION;
+	if (reply->kind == SCENARIO_REPLY_UNTAGGED)
+		return reply->untagged_status != NULL &&
+		       g_ascii_strcasecmp(want, reply->untagged_status) == 0;
 	return reply->kind == SCENARIO_REPLY_STATUS && g_ascii_strcasecmp(want, reply->status) == 0;
+}
+
+/* IMAP: which reply an expectation is about. "OK", "NO", "BAD" await the
+ * tagged completion of the last command, gathering the untagged data before
+ * it — except the greeting, an untagged "* OK" (or "* PREAUTH", "* BYE") that
+ * comes first. "BYE" and "PREAUTH" are only ever untagged. */
+static gboolean
+imap_is_awaited(const char *want, const ScenarioReply *reply)
+{
+	if (strcmp(want, "*") == 0 || strcmp(want, "+") == 0)
+		return TRUE;
+	if (reply->kind == SCENARIO_REPLY_STATUS)
+		return TRUE;
+	if (reply->kind != SCENARIO_REPLY_UNTAGGED || reply->untagged_status == NULL)
+		return FALSE;
+	if (g_ascii_strcasecmp(want, "BYE") == 0 || g_ascii_strcasecmp(want, "PREAUTH") == 0)
+		return g_ascii_strcasecmp(want, reply->untagged_status) == 0;
+	return reply->number == 1;
 }
 
 static char *
@@ -317,14 +338,12 @@ static gboolean
 try_expect(ScenarioRunner *r, const ScenarioInstr *in, ScenarioClient *c)
 {
 	const char *want = in->args[0];
-	gboolean imap_tagged =
-	    in->proto == SCENARIO_PROTO_IMAP && strcmp(want, "*") != 0 && strcmp(want, "+") != 0;
 	/* IMAP: the untagged data before a tagged completion belong to the reply. */
 	for (;;) {
 		g_autoptr(ScenarioReply) reply = scenario_client_take(c);
 		if (reply == NULL)
 			break;
-		if (imap_tagged && reply->kind != SCENARIO_REPLY_STATUS) {
+		if (in->proto == SCENARIO_PROTO_IMAP && !imap_is_awaited(want, reply)) {
 			if (r->gather == NULL)
 				r->gather = g_string_new(NULL);
 			g_string_append_printf(r->gather, "%s\n", reply->text);
@@ -847,6 +866,12 @@ scenario_runner_free(ScenarioRunner *r)
 	clear_wait(r);
 	g_clear_pointer(&r->pending_literal, g_bytes_unref);
 	g_hash_table_destroy(r->clients);
+	/* Let the servers see the clients go before they stop: a server that
+	 * said goodbye to a closed socket would get a reset, not a clean end. */
+	gint64 end = g_get_monotonic_time() + G_USEC_PER_SEC;
+	while (r->server_side != NULL && g_hash_table_size(r->server_side) > 0 &&
+	       g_get_monotonic_time() < end)
+		g_main_context_iteration(NULL, TRUE);
 	servers_free(r->servers);
 	trace_capture_stop(r->capture);
 	tracer_free(r->tracer);

@@ -45,6 +45,7 @@ struct _ServerConn {
 	gboolean throttled; /* input stopped until the output drains */
 	gboolean closing;   /* close once the output is flushed */
 	gboolean dead;      /* socket gone; waiting to be freed */
+	gboolean released;  /* session freed and close reported */
 	guint reap_source;
 };
 
@@ -105,6 +106,21 @@ tap(ServerConn *conn, ServerTapKind kind, gboolean from_client, const void *data
 
 /* --- freeing --- */
 
+/* Frees the session and reports the close to the tap, once. The close is
+ * reported after the session has let go of everything (a POP3 lock), so that
+ * whoever waits for it may count on it. */
+static void
+release_session(ServerConn *conn)
+{
+	if (conn->released)
+		return;
+	conn->released = TRUE;
+	if (conn->session != NULL)
+		conn->protocol->session_free(conn->session);
+	conn->session = NULL;
+	tap(conn, SERVER_TAP_CLOSE, FALSE, NULL, 0);
+}
+
 static void
 conn_free(ServerConn *conn)
 {
@@ -114,11 +130,7 @@ conn_free(ServerConn *conn)
 		g_free(d);
 	}
 	g_list_free(conn->deferred);
-	if (conn->session != NULL)
-		conn->protocol->session_free(conn->session);
-	/* Reported once the session has let go of everything (a POP3 lock), so
-	 * that whoever waits for the close may count on it. */
-	tap(conn, SERVER_TAP_CLOSE, FALSE, NULL, 0);
+	release_session(conn);
 	g_queue_clear_full(&conn->out, (GDestroyNotify)g_bytes_unref);
 	if (conn->small != NULL)
 		g_byte_array_unref(conn->small);
@@ -164,7 +176,11 @@ conn_die(ServerConn *conn)
 	s->conns[conn->proto] = g_list_remove(s->conns[conn->proto], conn);
 	s->n_conns[conn->proto]--;
 	s->dying = g_list_prepend(s->dying, conn);
-	conn->reap_source = g_idle_add(conn_reap, conn);
+	/* Never freed in the middle of a callback that may still use the session
+	 * (its own, or a store notification); but first thing in the next round of
+	 * the loop, before any socket is read, so the close is reported in the
+	 * order it happened. */
+	conn->reap_source = g_idle_add_full(G_PRIORITY_HIGH, conn_reap, conn, NULL);
 }
 
 /* --- output --- */

@@ -4,7 +4,7 @@
 #include "trace/trace-conn.h"
 #include "trace/tracer.h"
 #include "trace/trace-mime.h"
-#include "core/facteur-i18n.h"
+#include "trace/trace-i18n.h"
 
 #include <string.h>
 

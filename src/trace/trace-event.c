@@ -1,6 +1,7 @@
 /* TraceEvent helpers (init, explanations, deep copies, names) and the
  * TraceSink dispatch; see trace-event.h. */
 #include "trace/trace-event.h"
+#include "trace/trace-i18n.h"
 
 #include <string.h>
 
@@ -166,4 +167,29 @@ trace_sink_free(TraceSink *sink)
 	if (sink == NULL)
 		return;
 	sink->klass->free(sink);
+}
+
+const char *
+trace_gettext(const char *msgid)
+{
+	/* One process, one thread (DESIGN.md): a plain static cache. */
+	static GHashTable *cache;
+	static char lang[8];
+	if (msgid == NULL)
+		return NULL;
+	const char *now = facteur_i18n_lang();
+	if (cache == NULL || strcmp(lang, now) != 0) {
+		if (cache == NULL)
+			cache = g_hash_table_new(g_direct_hash, g_direct_equal);
+		else
+			g_hash_table_remove_all(cache);
+		g_strlcpy(lang, now, sizeof lang);
+	}
+	const char *t = g_hash_table_lookup(cache, msgid);
+	if (t == NULL) {
+		t = gettext(msgid);
+		if (g_hash_table_size(cache) < 4096)
+			g_hash_table_insert(cache, (gpointer)msgid, (gpointer)t);
+	}
+	return t;
 }

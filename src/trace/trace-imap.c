@@ -15,7 +15,7 @@
 #include "proto/imap-response.h"
 #include "proto/imap-utf7.h"
 #include "proto/smtp-proto.h"
-#include "core/facteur-i18n.h"
+#include "trace/trace-i18n.h"
 
 #include <stdlib.h>
 #include <string.h>
@@ -180,13 +180,17 @@ set_state(Imap *m, ImapState state)
 
 /* --- Literal content --- */
 
-static GByteArray *
-literal_bytes(TraceConn *conn, const ImapArg *arg, guint64 *wire_r)
+/* A literal's octets to the MIME decoder, lent without a copy: the parser
+ * keeps them, the GByteArray only wraps them for the time of the decoding. */
+static void
+decode_literal(Imap *m, TraceDir dir, const ImapArg *arg, TraceMessageShape shape)
 {
-	GByteArray *b = g_byte_array_new();
-	*wire_r = 0;
-	trace_conn_message_append(conn, b, wire_r, (const guint8 *)arg->data, arg->len);
-	return b;
+	gsize kept = MIN(arg->len, trace_conn_limits(m->conn)->max_message);
+	GByteArray *msg = g_byte_array_new_take((guint8 *)arg->data, kept);
+	trace_conn_message_decode(m->conn, dir, msg, arg->len, shape);
+	gsize len;
+	g_byte_array_steal(msg, &len);
+	g_byte_array_unref(msg);
 }
 
 static void
@@ -381,10 +385,7 @@ command_done(Imap *m, Side *s)
 			              _("The message to append, as a literal: {size} then exactly "
 			                "that many octets, no dot-stuffing."),
 			              "RFC 3501 §6.3.11");
-			guint64 wire;
-			g_autoptr(GByteArray) msg = literal_bytes(m->conn, a, &wire);
-			trace_conn_message_decode(m->conn, TRACE_DIR_C2S, msg, wire,
-			                          TRACE_MESSAGE_WHOLE);
+			decode_literal(m, TRACE_DIR_C2S, a, TRACE_MESSAGE_WHOLE);
 		} else {
 			literal_event(m, TRACE_DIR_C2S, "literal", a, p->event,
 			              _("A literal: {size} announced at the end of the line, then "
@@ -545,10 +546,8 @@ fetch_literal(Imap *m, const char *name, const ImapArg *value, guint64 pair)
 	                    "RFC 3501 §7.4.2");
 	emit(m, &ev);
 	if (whole || headers) {
-		guint64 wire;
-		g_autoptr(GByteArray) msg = literal_bytes(m->conn, value, &wire);
-		trace_conn_message_decode(m->conn, TRACE_DIR_S2C, msg, wire,
-		                          headers ? TRACE_MESSAGE_HEADERS : TRACE_MESSAGE_WHOLE);
+		decode_literal(m, TRACE_DIR_S2C, value,
+		               headers ? TRACE_MESSAGE_HEADERS : TRACE_MESSAGE_WHOLE);
 	}
 }
 

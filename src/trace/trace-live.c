@@ -1,7 +1,7 @@
 /* Live capture and its fallback; see trace-live.h. */
 #include "trace/trace-live.h"
 #include "trace/trace-packet.h"
-#include "core/facteur-i18n.h"
+#include "trace/trace-i18n.h"
 
 #include <glib-unix.h>
 #include <pcap/pcap.h>

@@ -4,10 +4,13 @@
 #include "trace/trace-mime.h"
 #include "proto/mime-headers.h"
 #include "proto/rfc5322-headers.h"
-#include "core/facteur-i18n.h"
+#include "trace/trace-i18n.h"
 
 #include <gmime/gmime.h>
 #include <string.h>
+#ifdef __SSE2__
+#include <emmintrin.h>
+#endif
 
 typedef struct {
 	const TraceMimeOptions *opt;
@@ -133,16 +136,12 @@ decode_value(const char *name, const char *value)
 		return NULL;
 	if (strstr(value, "=?") == NULL)
 		return NULL;
+	/* In address lists encoded-words stand for display-name words (RFC 2047
+	 * §5 (3)), never inside quoted strings or addresses: decoding the words of
+	 * the value as text gives the same display, without parsing addresses. */
 	char *decoded = NULL;
-	if (syntax == RFC5322_UNSTRUCTURED) {
+	if (syntax == RFC5322_UNSTRUCTURED || syntax == RFC5322_ADDRESSES)
 		decoded = g_mime_utils_header_decode_text(NULL, value);
-	} else if (syntax == RFC5322_ADDRESSES) {
-		InternetAddressList *list = internet_address_list_parse(NULL, value);
-		if (list != NULL) {
-			decoded = internet_address_list_to_string(list, NULL, FALSE);
-			g_object_unref(list);
-		}
-	}
 	if (decoded != NULL && strcmp(decoded, value) == 0)
 		g_clear_pointer(&decoded, g_free);
 	return decoded;
@@ -313,11 +312,109 @@ child_number(const char *part, int index)
 {
 	if (part == NULL || *part == '\0')
 		return g_strdup_printf("%d", index + 1);
-	return g_strdup_printf("%s.%d", part, index + 1);
+	char n[16];
+	g_snprintf(n, sizeof n, ".%d", index + 1);
+	return g_strconcat(part, n, NULL);
 }
 
 static void walk_object(Walk *w, GMimeObject *obj, const char *part, guint depth,
                         gboolean headers_shown);
+
+/* Characters of the base64 alphabet in p. In a base64 body the other octets
+ * are line ends, spaces and '=' padding, all below '+' but '=': testing
+ * that keeps the loop simple enough for the compiler to vectorise. */
+static guint64
+base64_chars(const guint8 *p, gsize len)
+{
+	guint64 n = 0;
+	gsize i = 0;
+#ifdef __SSE2__
+	/* 16 octets at a time; octets above 127 compare as negative: not counted. */
+	const __m128i below = _mm_set1_epi8('+' - 1), pad = _mm_set1_epi8('='),
+	              zero = _mm_setzero_si128();
+	while (i + 16 <= len) {
+		/* Per-lane counters (a match is -1), summed every 255 rounds. */
+		__m128i acc = zero;
+		for (int r = 0; r < 255 && i + 16 <= len; r++, i += 16) {
+			__m128i v = _mm_loadu_si128((const __m128i *)(const void *)(p + i));
+			__m128i in =
+			    _mm_andnot_si128(_mm_cmpeq_epi8(v, pad), _mm_cmpgt_epi8(v, below));
+			acc = _mm_sub_epi8(acc, in);
+		}
+		__m128i sums = _mm_sad_epu8(acc, zero);
+		n += (guint64)_mm_cvtsi128_si64(sums) +
+		     (guint64)_mm_cvtsi128_si64(_mm_unpackhi_epi64(sums, sums));
+	}
+#endif
+	for (; i < len; i++)
+		n += (p[i] >= '+' && p[i] < 0x80) & (p[i] != '=');
+	return n;
+}
+
+/* Octets a quoted-printable body decodes to, as GMime's decoder counts
+ * them: "=XX" is one octet, "=" CRLF (or LF) a soft line break, anything
+ * else (an invalid "=…" included) stays as it is. */
+static guint64
+qp_decoded(const guint8 *p, gsize len)
+{
+	guint64 n = len;
+	const guint8 *end = p + len;
+	while ((p = memchr(p, '=', (gsize)(end - p))) != NULL) {
+		gsize left = (gsize)(end - p);
+		if (left >= 2 && p[1] == '\n') {
+			n -= 2;
+			p += 2;
+		} else if (left >= 3 && p[1] == '\r' && p[2] == '\n') {
+			n -= 3;
+			p += 3;
+		} else if (left >= 3 && g_ascii_isxdigit(p[1]) && g_ascii_isxdigit(p[2])) {
+			n -= 2;
+			p += 3;
+		} else {
+			p += left >= 3 ? 3 : left;
+		}
+	}
+	return n;
+}
+
+/* Octets after undoing the transfer encoding. Counted, not decoded, where
+ * counting is exact: identity encodings, and base64 (6 bits per character of
+ * its alphabet) when the part lies in our buffer. */
+static gint64
+decoded_size(Walk *w, GMimeDataWrapper *content, GMimeStream *stream, gint64 size)
+{
+	switch (g_mime_data_wrapper_get_encoding(content)) {
+	case GMIME_CONTENT_ENCODING_DEFAULT:
+	case GMIME_CONTENT_ENCODING_7BIT:
+	case GMIME_CONTENT_ENCODING_8BIT:
+	case GMIME_CONTENT_ENCODING_BINARY:
+		return size;
+	case GMIME_CONTENT_ENCODING_BASE64:
+	case GMIME_CONTENT_ENCODING_QUOTEDPRINTABLE:
+		if (GMIME_IS_STREAM_MEM(stream) && GMIME_STREAM_MEM(stream)->buffer == w->msg &&
+		    stream->bound_start >= 0 && (guint64)stream->bound_start <= w->msg->len) {
+			gsize end =
+			    stream->bound_end < 0 || (guint64)stream->bound_end > w->msg->len
+			        ? w->msg->len
+			        : (gsize)stream->bound_end;
+			const guint8 *p = w->msg->data + stream->bound_start;
+			gsize len = end - (gsize)stream->bound_start;
+			if (g_mime_data_wrapper_get_encoding(content) ==
+			    GMIME_CONTENT_ENCODING_BASE64)
+				return (gint64)(base64_chars(p, len) * 6 / 8);
+			return (gint64)qp_decoded(p, len);
+		}
+		break;
+	default:
+		break;
+	}
+	GMimeStream *null = g_mime_stream_null_new();
+	gint64 decoded = -1;
+	if (g_mime_data_wrapper_write_to_stream(content, null) >= 0)
+		decoded = (gint64)GMIME_STREAM_NULL(null)->written;
+	g_object_unref(null);
+	return decoded;
+}
 
 static void
 walk_leaf(Walk *w, GMimePart *leaf, const char *part, guint depth)
@@ -330,10 +427,7 @@ walk_leaf(Walk *w, GMimePart *leaf, const char *part, guint depth)
 	if (content != NULL) {
 		GMimeStream *stream = g_mime_data_wrapper_get_stream(content);
 		size = g_mime_stream_length(stream);
-		GMimeStream *null = g_mime_stream_null_new();
-		if (g_mime_data_wrapper_write_to_stream(content, null) >= 0)
-			decoded = (gint64)GMIME_STREAM_NULL(null)->written;
-		g_object_unref(null);
+		decoded = decoded_size(w, content, stream, size);
 	} else {
 		size = decoded = 0;
 	}
@@ -343,12 +437,34 @@ walk_leaf(Walk *w, GMimePart *leaf, const char *part, guint depth)
 	          "RFC 2045 §3");
 }
 
+/* Where an object's content ends in our buffer, when GMime can tell (the
+ * closing boundary of its parent follows); 0 when it cannot. */
+static gsize
+content_end(Walk *w, GMimeObject *obj)
+{
+	if (GMIME_IS_MULTIPART(obj)) {
+		int n = g_mime_multipart_get_count(GMIME_MULTIPART(obj));
+		return n > 0
+		           ? content_end(w, g_mime_multipart_get_part(GMIME_MULTIPART(obj), n - 1))
+		           : 0;
+	}
+	if (!GMIME_IS_PART(obj))
+		return 0;
+	GMimeDataWrapper *content = g_mime_part_get_content(GMIME_PART(obj));
+	GMimeStream *stream = content != NULL ? g_mime_data_wrapper_get_stream(content) : NULL;
+	if (stream == NULL || !GMIME_IS_STREAM_MEM(stream) ||
+	    GMIME_STREAM_MEM(stream)->buffer != w->msg || stream->bound_end < 0 ||
+	    (guint64)stream->bound_end > w->msg->len)
+		return 0;
+	return (gsize)stream->bound_end;
+}
+
 static gboolean
 closing_present(Walk *w, const char *boundary, GMimeObject *last_child)
 {
-	g_autofree char *needle = g_strdup_printf("--%s--", boundary);
-	gsize from = 0;
-	if (last_child != NULL) {
+	g_autofree char *needle = g_strconcat("--", boundary, "--", NULL);
+	gsize from = last_child != NULL ? content_end(w, last_child) : 0;
+	if (from == 0 && last_child != NULL) {
 		GMimeHeaderList *hl = g_mime_object_get_header_list(last_child);
 		if (g_mime_header_list_get_count(hl) > 0) {
 			gint64 off =
@@ -388,7 +504,7 @@ walk_multipart(Walk *w, GMimeMultipart *mp, const char *part, guint depth)
 		emit(w, &ev);
 		return;
 	}
-	g_autofree char *open = g_strdup_printf("--%s", boundary != NULL ? boundary : "");
+	g_autofree char *open = g_strconcat("--", boundary != NULL ? boundary : "", NULL);
 	for (int i = 0; i < n; i++) {
 		g_autofree char *num = child_number(part, i);
 		emit_mime(w, TRACE_MIME_BOUNDARY_OPEN, num, depth + 1, open, -1, -1,
@@ -399,7 +515,7 @@ walk_multipart(Walk *w, GMimeMultipart *mp, const char *part, guint depth)
 	}
 	if (boundary == NULL)
 		return;
-	g_autofree char *close = g_strdup_printf("--%s--", boundary);
+	g_autofree char *close = g_strconcat("--", boundary, "--", NULL);
 	if (closing_present(w, boundary, n > 0 ? g_mime_multipart_get_part(mp, n - 1) : NULL)) {
 		emit_mime(w, TRACE_MIME_BOUNDARY_CLOSE, part, depth, close, -1, -1,
 		          _("Closing boundary line: the boundary followed by \"--\"; the multipart "

@@ -7,7 +7,7 @@
 #include "trace/trace-conn.h"
 #include "proto/pop3-proto.h"
 #include "proto/smtp-proto.h"
-#include "core/facteur-i18n.h"
+#include "trace/trace-i18n.h"
 
 #include <stdlib.h>
 #include <string.h>
@@ -309,11 +309,9 @@ multi_line(Pop3 *p, const guint8 *line, gsize len, gsize eol)
 		trace_conn_emit(p->conn, &ev);
 	}
 	if (multi_is_message(pd)) {
+		/* The line end follows the line in memory: one append keeps it as sent. */
 		trace_conn_message_append(p->conn, p->msg, &p->msg_wire, (const guint8 *)data,
-		                          dlen);
-		if (eol > 0)
-			trace_conn_message_append(p->conn, p->msg, &p->msg_wire,
-			                          (const guint8 *)"\r\n", 2);
+		                          dlen + eol);
 		return;
 	}
 	if (eol == 0)

@@ -1,155 +1,470 @@
-/* JSON Lines output of trace events, built with json-glib. The timestamp is
- * written by hand in front of the generated object so that it reads as
- * seconds with exactly six decimals (a double printed with %.17g does not). */
+/* JSON Lines output of trace events, made with json-glib.
+ *
+ * json-glib builds and writes the JSON; doing it with a fresh JsonObject per
+ * event (a hash table and a node per member) cost more than decoding the
+ * capture, so the sink asks json-glib once per event shape (which fields are
+ * present, how many further explanations) for the object with a marker in
+ * place of each value, keeps the text between the markers, and for each event
+ * puts the values in: numbers as digits, strings as they are when nothing in
+ * them needs escaping, otherwise escaped by json-glib's generator. The
+ * timestamp comes first, written as seconds with exactly six decimals (a
+ * double printed with %.17g would not). */
 #include "trace/trace-sink-json.h"
 
 #include <json-glib/json-glib.h>
 #include <string.h>
 
+typedef enum {
+	F_ID,
+	F_CONN,
+	F_CLIENT,
+	F_SERVER,
+	F_PROTO,
+	F_DIR,
+	F_KIND,
+	F_TAG,
+	F_VERB,
+	F_ARGS,
+	F_STATUS,
+	F_ENHANCED,
+	F_CODE,
+	F_TEXT,
+	F_MORE,
+	F_PAIR,
+	F_ELAPSED,
+	F_MIME,
+	F_PART,
+	F_DEPTH,
+	F_NAME,
+	F_VALUE,
+	F_DECODED,
+	F_PARAM_OF,
+	F_SIZE,
+	F_DECODED_SIZE,
+	F_SPORT,
+	F_DPORT,
+	F_SEQ,
+	F_ACK,
+	F_FLAGS,
+	F_SUMMARY,
+	F_EXPLAIN,
+	F_RFC,
+	F_ALSO,
+	F_RAW,
+	N_FIELDS,
+} Field;
+
+static const char *const field_names[N_FIELDS] = {
+    [F_ID] = "id",
+    [F_CONN] = "conn",
+    [F_CLIENT] = "client",
+    [F_SERVER] = "server",
+    [F_PROTO] = "proto",
+    [F_DIR] = "dir",
+    [F_KIND] = "kind",
+    [F_TAG] = "tag",
+    [F_VERB] = "verb",
+    [F_ARGS] = "args",
+    [F_STATUS] = "status",
+    [F_ENHANCED] = "enhanced",
+    [F_CODE] = "code",
+    [F_TEXT] = "text",
+    [F_MORE] = "more",
+    [F_PAIR] = "pair",
+    [F_ELAPSED] = "elapsed_us",
+    [F_MIME] = "mime",
+    [F_PART] = "part",
+    [F_DEPTH] = "depth",
+    [F_NAME] = "name",
+    [F_VALUE] = "value",
+    [F_DECODED] = "decoded",
+    [F_PARAM_OF] = "param_of",
+    [F_SIZE] = "size",
+    [F_DECODED_SIZE] = "decoded_size",
+    [F_SPORT] = "sport",
+    [F_DPORT] = "dport",
+    [F_SEQ] = "seq",
+    [F_ACK] = "ack",
+    [F_FLAGS] = "flags",
+    [F_SUMMARY] = "summary",
+    [F_EXPLAIN] = "explain",
+    [F_RFC] = "rfc",
+    [F_ALSO] = "also",
+    [F_RAW] = "raw",
+};
+
+#define BIT(f) (G_GUINT64_CONSTANT(1) << (f))
+/* The fields written as numbers; the others are strings (more: a boolean). */
+static const guint64 numeric = BIT(F_ID) | BIT(F_CONN) | BIT(F_PAIR) | BIT(F_ELAPSED) |
+                               BIT(F_DEPTH) | BIT(F_SIZE) | BIT(F_DECODED_SIZE) | BIT(F_SPORT) |
+                               BIT(F_DPORT) | BIT(F_SEQ) | BIT(F_ACK) | BIT(F_FLAGS);
+
+/* The values of one event, field by field. */
 typedef struct {
-	TraceSink sink;
-	FILE *out;
-	JsonBuilder *builder;
-	JsonGenerator *gen;
-} JsonSink;
+	guint64 present; /* bit per Field */
+	const char *str[N_FIELDS];
+	gint64 num[N_FIELDS];
+} Values;
 
 static void
-add_string(JsonBuilder *b, const char *member, const char *s)
+put_str(Values *v, Field f, const char *s)
 {
 	if (s == NULL)
 		return;
-	json_builder_set_member_name(b, member);
-	if (g_utf8_validate(s, -1, NULL)) {
-		json_builder_add_string_value(b, s);
-	} else {
-		g_autofree char *valid = g_utf8_make_valid(s, -1);
-		json_builder_add_string_value(b, valid);
-	}
+	v->present |= BIT(f);
+	v->str[f] = s;
 }
 
 static void
-add_bytes(JsonBuilder *b, const char *member, const guint8 *data, gsize len)
+put_num(Values *v, Field f, gint64 n)
 {
-	if (data == NULL)
-		return;
-	json_builder_set_member_name(b, member);
-	const char *s = (const char *)data;
-	/* Embedded NULs and invalid UTF-8 become U+FFFD: JSON strings are text. */
-	if (memchr(s, '\0', len) == NULL && g_utf8_validate_len(s, len, NULL)) {
-		g_autofree char *copy = g_strndup(s, len);
-		json_builder_add_string_value(b, copy);
-	} else {
-		g_autofree char *valid = g_utf8_make_valid(s, (gssize)len);
-		json_builder_add_string_value(b, valid);
-	}
+	v->present |= BIT(f);
+	v->num[f] = n;
 }
 
 static void
-add_int(JsonBuilder *b, const char *member, gint64 v)
+collect(Values *v, const TraceEvent *ev)
 {
-	json_builder_set_member_name(b, member);
-	json_builder_add_int_value(b, v);
-}
-
-static void
-build(JsonBuilder *b, const TraceEvent *ev)
-{
-	json_builder_begin_object(b);
-	add_int(b, "id", (gint64)ev->id);
+	v->present = 0;
+	put_num(v, F_ID, (gint64)ev->id);
 	if (ev->conn != 0) {
-		add_int(b, "conn", ev->conn);
-		add_string(b, "client", ev->client);
-		add_string(b, "server", ev->server);
+		put_num(v, F_CONN, ev->conn);
+		put_str(v, F_CLIENT, ev->client);
+		put_str(v, F_SERVER, ev->server);
 	}
-	add_string(b, "proto", trace_proto_name(ev->proto));
-	add_string(b, "dir", trace_dir_name(ev->dir));
-	add_string(b, "kind", trace_kind_name(ev->kind));
-	add_string(b, "tag", ev->tag);
-	add_string(b, "verb", ev->verb);
-	add_string(b, "args", ev->args);
-	add_string(b, "status", ev->status);
-	add_string(b, "enhanced", ev->enhanced);
-	add_string(b, "code", ev->code);
-	add_string(b, "text", ev->text);
-	if (ev->more) {
-		json_builder_set_member_name(b, "more");
-		json_builder_add_boolean_value(b, TRUE);
-	}
+	put_str(v, F_PROTO, trace_proto_name(ev->proto));
+	put_str(v, F_DIR, trace_dir_name(ev->dir));
+	put_str(v, F_KIND, trace_kind_name(ev->kind));
+	put_str(v, F_TAG, ev->tag);
+	put_str(v, F_VERB, ev->verb);
+	put_str(v, F_ARGS, ev->args);
+	put_str(v, F_STATUS, ev->status);
+	put_str(v, F_ENHANCED, ev->enhanced);
+	put_str(v, F_CODE, ev->code);
+	put_str(v, F_TEXT, ev->text);
+	if (ev->more)
+		put_num(v, F_MORE, 1);
 	if (ev->pair != 0)
-		add_int(b, "pair", (gint64)ev->pair);
+		put_num(v, F_PAIR, (gint64)ev->pair);
 	if (ev->elapsed_us >= 0)
-		add_int(b, "elapsed_us", ev->elapsed_us);
-	add_string(b, "mime", trace_mime_role_name(ev->mime));
-	add_string(b, "part", ev->part);
+		put_num(v, F_ELAPSED, ev->elapsed_us);
+	put_str(v, F_MIME, trace_mime_role_name(ev->mime));
+	put_str(v, F_PART, ev->part);
 	if (ev->kind == TRACE_KIND_HEADER || ev->kind == TRACE_KIND_MIME)
-		add_int(b, "depth", ev->depth);
-	add_string(b, "name", ev->name);
-	add_string(b, "value", ev->value);
-	add_string(b, "decoded", ev->decoded);
-	add_string(b, "param_of", ev->param_of);
+		put_num(v, F_DEPTH, ev->depth);
+	put_str(v, F_NAME, ev->name);
+	put_str(v, F_VALUE, ev->value);
+	put_str(v, F_DECODED, ev->decoded);
+	put_str(v, F_PARAM_OF, ev->param_of);
 	if (ev->size >= 0)
-		add_int(b, "size", ev->size);
+		put_num(v, F_SIZE, ev->size);
 	if (ev->decoded_size >= 0)
-		add_int(b, "decoded_size", ev->decoded_size);
+		put_num(v, F_DECODED_SIZE, ev->decoded_size);
 	if (ev->kind == TRACE_KIND_PACKET) {
-		add_int(b, "sport", ev->src_port);
-		add_int(b, "dport", ev->dst_port);
-		add_int(b, "seq", ev->tcp_seq);
-		add_int(b, "ack", ev->tcp_ack);
-		add_int(b, "flags", ev->tcp_flags);
-		add_string(b, "summary", ev->summary);
+		put_num(v, F_SPORT, ev->src_port);
+		put_num(v, F_DPORT, ev->dst_port);
+		put_num(v, F_SEQ, ev->tcp_seq);
+		put_num(v, F_ACK, ev->tcp_ack);
+		put_num(v, F_FLAGS, ev->tcp_flags);
+		put_str(v, F_SUMMARY, ev->summary);
 	}
 	if (ev->n_explain > 0) {
-		add_string(b, "explain", ev->explain[0].text);
-		add_string(b, "rfc", ev->explain[0].rfc);
+		put_str(v, F_EXPLAIN, ev->explain[0].text);
+		put_str(v, F_RFC, ev->explain[0].rfc);
 	}
-	if (ev->n_explain > 1) {
-		json_builder_set_member_name(b, "also");
-		json_builder_begin_array(b);
-		for (guint i = 1; i < ev->n_explain; i++) {
-			json_builder_begin_object(b);
-			add_string(b, "explain", ev->explain[i].text);
-			add_string(b, "rfc", ev->explain[i].rfc);
-			json_builder_end_object(b);
-		}
-		json_builder_end_array(b);
-	}
-	add_bytes(b, "raw", ev->raw, ev->raw_len);
-	json_builder_end_object(b);
+	if (ev->n_explain > 1)
+		put_num(v, F_ALSO, ev->n_explain - 1);
+	if (ev->raw != NULL)
+		put_str(v, F_RAW, "");
 }
 
-static char *
-format(JsonBuilder *b, JsonGenerator *gen, const TraceEvent *ev)
+typedef struct {
+	guint64 present;
+	guint32 also_rfc; /* bit i: explanation i + 1 has an RFC reference */
+	guint32 n_also;
+} ShapeKey;
+
+/* What a slot of a shape's template holds. */
+enum {
+	SLOT_ALSO_TEXT = N_FIELDS,
+	SLOT_ALSO_RFC = N_FIELDS + TRACE_EVENT_MAX_EXPLAIN,
+};
+
+typedef struct {
+	ShapeKey key;
+	guint n_slots;
+	guint16 slot[N_FIELDS + 2 * TRACE_EVENT_MAX_EXPLAIN];
+	/* n_slots + 1 pieces of JSON text: before the first value, between, after the last. */
+	char *piece[N_FIELDS + 2 * TRACE_EVENT_MAX_EXPLAIN + 1];
+	gsize piece_len[N_FIELDS + 2 * TRACE_EVENT_MAX_EXPLAIN + 1];
+} Shape;
+
+typedef struct {
+	TraceSink sink;
+	FILE *out;
+	JsonGenerator *gen;
+	JsonNode *string_node; /* for escaping one string */
+	GHashTable *shapes;    /* ShapeKey* -> Shape* */
+	GHashTable *escaped;   /* explanation address -> Escaped* */
+	GString *line;
+} JsonSink;
+
+#define MAX_SHAPES 1024
+
+static guint
+shape_hash(gconstpointer p)
 {
-	json_builder_reset(b);
-	build(b, ev);
-	g_autoptr(JsonNode) root = json_builder_get_root(b);
-	json_generator_set_root(gen, root);
-	gsize len = 0;
-	g_autofree char *obj = json_generator_to_data(gen, &len);
-	/* obj is "{...}": put the timestamp first. */
+	const ShapeKey *k = p;
+	guint64 h = k->present * 0x9E3779B97F4A7C15u;
+	h ^= ((guint64)k->also_rfc << 8 | k->n_also) * 0xff51afd7ed558ccdu;
+	return (guint)(h ^ (h >> 32));
+}
+
+static gboolean
+shape_equal(gconstpointer a, gconstpointer b)
+{
+	const ShapeKey *x = a, *y = b;
+	return x->present == y->present && x->also_rfc == y->also_rfc && x->n_also == y->n_also;
+}
+
+static void
+shape_free(gpointer p)
+{
+	Shape *s = p;
+	for (guint i = 0; i <= s->n_slots; i++)
+		g_free(s->piece[i]);
+	g_free(s);
+}
+
+/* A value node holding the marker of slot k ("more" is a constant true). */
+static void
+add_marker(Shape *s, JsonObject *o, const char *name, guint16 what)
+{
+	char marker[24];
+	g_snprintf(marker, sizeof marker, "%%%%%u%%%%", s->n_slots);
+	json_object_set_string_member(o, name, marker);
+	s->slot[s->n_slots++] = what;
+}
+
+static Shape *
+shape_new(JsonSink *js, const ShapeKey *key)
+{
+	Shape *s = g_new0(Shape, 1);
+	s->key = *key;
+	JsonObject *o = json_object_new();
+	for (int f = 0; f < N_FIELDS; f++) {
+		if (!(key->present & BIT(f)))
+			continue;
+		if (f == F_MORE) {
+			json_object_set_boolean_member(o, field_names[f], TRUE);
+		} else if (f == F_ALSO) {
+			JsonArray *a = json_array_new();
+			for (guint i = 0; i < key->n_also; i++) {
+				JsonObject *x = json_object_new();
+				add_marker(s, x, "explain", (guint16)(SLOT_ALSO_TEXT + i));
+				if (key->also_rfc & (1u << i))
+					add_marker(s, x, "rfc", (guint16)(SLOT_ALSO_RFC + i));
+				json_array_add_object_element(a, x);
+			}
+			json_object_set_array_member(o, field_names[f], a);
+		} else {
+			add_marker(s, o, field_names[f], (guint16)f);
+		}
+	}
+	g_autoptr(JsonNode) root = json_node_new(JSON_NODE_OBJECT);
+	json_node_take_object(root, o);
+	json_generator_set_root(js->gen, root);
+	g_autofree char *text = json_generator_to_data(js->gen, NULL);
+	/* Cut the template at the markers, quotes included. */
+	const char *p = text + 1; /* without its "{": the timestamp goes first */
+	for (guint k = 0; k < s->n_slots; k++) {
+		char marker[24];
+		g_snprintf(marker, sizeof marker, "\"%%%%%u%%%%\"", k);
+		const char *at = strstr(p, marker);
+		g_assert(at != NULL); /* json-glib writes what it was given, in order */
+		s->piece_len[k] = (gsize)(at - p);
+		s->piece[k] = g_strndup(p, s->piece_len[k]);
+		p = at + strlen(marker);
+	}
+	s->piece_len[s->n_slots] = strlen(p);
+	s->piece[s->n_slots] = g_strdup(p);
+	return s;
+}
+
+/* A JSON string: as it is when nothing needs escaping (no quote, backslash or
+ * control character; valid UTF-8 without NUL), else through json-glib. */
+static void
+append_string(JsonSink *js, GString *out, const char *s, gssize len)
+{
+	gsize l = len < 0 ? strlen(s) : (gsize)len;
+	gboolean plain = TRUE;
+	for (gsize i = 0; i < l && plain; i++) {
+		guchar c = (guchar)s[i];
+		plain = c >= 0x20 && c != '"' && c != '\\';
+	}
+	g_autofree char *valid = NULL;
+	if (!g_utf8_validate_len(s, l, NULL)) {
+		/* JSON strings are text: invalid UTF-8 becomes U+FFFD. */
+		valid = g_utf8_make_valid(s, (gssize)l);
+		s = valid;
+		l = strlen(valid);
+	} else if (len >= 0 && memchr(s, '\0', l) != NULL) {
+		valid = g_utf8_make_valid(s, (gssize)l);
+		s = valid;
+		l = strlen(valid);
+		plain = FALSE;
+	}
+	if (plain) {
+		g_string_append_c(out, '"');
+		g_string_append_len(out, s, (gssize)l);
+		g_string_append_c(out, '"');
+		return;
+	}
+	g_autofree char *copy = g_strndup(s, l);
+	json_node_set_string(js->string_node, copy);
+	json_generator_set_root(js->gen, js->string_node);
+	json_generator_to_gstring(js->gen, out);
+}
+
+/* Explanations are long and come back for every message: their JSON form
+ * is kept per address, the content compared on every hit (a string built
+ * anew at a reused address is never taken for another). */
+typedef struct {
+	char *text;
+	char *json;
+	gsize json_len;
+} Escaped;
+
+static void
+escaped_free(gpointer p)
+{
+	Escaped *e = p;
+	g_free(e->text);
+	g_free(e->json);
+	g_free(e);
+}
+
+static void
+append_explanation(JsonSink *js, GString *out, const char *s)
+{
+	Escaped *e = g_hash_table_lookup(js->escaped, s);
+	if (e != NULL && strcmp(e->text, s) == 0) {
+		g_string_append_len(out, e->json, (gssize)e->json_len);
+		return;
+	}
+	gsize start = out->len;
+	append_string(js, out, s, -1);
+	if (g_hash_table_size(js->escaped) >= 4096)
+		g_hash_table_remove_all(js->escaped);
+	e = g_new0(Escaped, 1);
+	e->text = g_strdup(s);
+	e->json_len = out->len - start;
+	e->json = g_strndup(out->str + start, e->json_len);
+	g_hash_table_replace(js->escaped, (gpointer)s, e);
+}
+
+static void
+append_number(GString *out, gint64 n)
+{
+	char digits[24];
+	int i = sizeof digits;
+	guint64 u = n < 0 ? (guint64)(-n) : (guint64)n;
+	do {
+		digits[--i] = (char)('0' + u % 10);
+		u /= 10;
+	} while (u > 0);
+	if (n < 0)
+		digits[--i] = '-';
+	g_string_append_len(out, digits + i, (gssize)(sizeof digits - (gsize)i));
+}
+
+static void
+format(JsonSink *js, const TraceEvent *ev)
+{
+	Values v;
+	collect(&v, ev);
+	ShapeKey key = {v.present, 0, ev->n_explain > 1 ? ev->n_explain - 1 : 0};
+	for (guint i = 1; i < ev->n_explain; i++)
+		if (ev->explain[i].rfc != NULL)
+			key.also_rfc |= 1u << (i - 1);
+	Shape *s = g_hash_table_lookup(js->shapes, &key);
+	if (s == NULL) {
+		if (g_hash_table_size(js->shapes) >= MAX_SHAPES)
+			g_hash_table_remove_all(js->shapes);
+		s = shape_new(js, &key);
+		g_hash_table_insert(js->shapes, &s->key, s);
+	}
+
+	GString *out = js->line;
+	g_string_truncate(out, 0);
 	gint64 ts = ev->ts_us;
-	const char *sign = ts < 0 ? "-" : "";
 	guint64 abs_ts = ts < 0 ? (guint64)(-ts) : (guint64)ts;
-	return g_strdup_printf("{\"ts\":%s%" G_GUINT64_FORMAT ".%06" G_GUINT64_FORMAT ",%s", sign,
-	                       abs_ts / G_USEC_PER_SEC, abs_ts % G_USEC_PER_SEC, obj + 1);
+	char frac[16];
+	g_snprintf(frac, sizeof frac, ".%06u,", (guint)(abs_ts % G_USEC_PER_SEC));
+	g_string_append(out, "{\"ts\":");
+	if (ts < 0)
+		g_string_append_c(out, '-');
+	append_number(out, (gint64)(abs_ts / G_USEC_PER_SEC));
+	g_string_append(out, frac);
+	for (guint k = 0; k < s->n_slots; k++) {
+		g_string_append_len(out, s->piece[k], (gssize)s->piece_len[k]);
+		guint what = s->slot[k];
+		if (what >= SLOT_ALSO_RFC)
+			append_explanation(js, out, ev->explain[what - SLOT_ALSO_RFC + 1].rfc);
+		else if (what >= SLOT_ALSO_TEXT)
+			append_explanation(js, out, ev->explain[what - SLOT_ALSO_TEXT + 1].text);
+		else if (what == F_EXPLAIN || what == F_RFC)
+			append_explanation(js, out, v.str[what]);
+		else if (numeric & BIT(what))
+			append_number(out, v.num[what]);
+		else if (what == F_RAW)
+			append_string(js, out, (const char *)ev->raw, (gssize)ev->raw_len);
+		else
+			append_string(js, out, v.str[what], -1);
+	}
+	g_string_append_len(out, s->piece[s->n_slots], (gssize)s->piece_len[s->n_slots]);
+}
+
+static void
+json_sink_init(JsonSink *js, FILE *out)
+{
+	js->out = out;
+	js->gen = json_generator_new();
+	js->escaped = g_hash_table_new_full(g_direct_hash, g_direct_equal, NULL, escaped_free);
+	js->string_node = json_node_new(JSON_NODE_VALUE);
+	json_node_set_string(js->string_node, "");
+	js->shapes = g_hash_table_new_full(shape_hash, shape_equal, NULL, shape_free);
+	js->line = g_string_sized_new(1024);
+}
+
+static void
+json_sink_clear(JsonSink *js)
+{
+	g_object_unref(js->gen);
+	json_node_unref(js->string_node);
+	g_hash_table_destroy(js->escaped);
+	g_hash_table_destroy(js->shapes);
+	g_string_free(js->line, TRUE);
 }
 
 char *
 trace_event_to_json(const TraceEvent *ev)
 {
-	g_autoptr(JsonBuilder) b = json_builder_new_immutable();
-	g_autoptr(JsonGenerator) gen = json_generator_new();
-	return format(b, gen, ev);
+	JsonSink js;
+	json_sink_init(&js, NULL);
+	format(&js, ev);
+	char *s = g_strdup(js.line->str);
+	json_sink_clear(&js);
+	return s;
 }
 
 static void
 json_sink_emit(TraceSink *sink, const TraceEvent *ev)
 {
 	JsonSink *js = (JsonSink *)sink;
-	g_autofree char *line = format(js->builder, js->gen, ev);
-	fputs(line, js->out);
-	fputc('\n', js->out);
+	format(js, ev);
+	g_string_append_c(js->line, '\n');
+	fwrite(js->line->str, 1, js->line->len, js->out);
 }
 
 static void
@@ -164,8 +479,7 @@ json_sink_free(TraceSink *sink)
 {
 	JsonSink *js = (JsonSink *)sink;
 	fflush(js->out);
-	g_object_unref(js->builder);
-	g_object_unref(js->gen);
+	json_sink_clear(js);
 	g_free(js);
 }
 
@@ -180,8 +494,6 @@ trace_sink_json_new(FILE *out)
 {
 	JsonSink *js = g_new0(JsonSink, 1);
 	js->sink.klass = &json_sink_class;
-	js->out = out;
-	js->builder = json_builder_new_immutable();
-	js->gen = json_generator_new();
+	json_sink_init(js, out);
 	return &js->sink;
 }

@@ -2,9 +2,12 @@
  * one GString per event and written at once: decoding a large capture to a
  * file or /dev/null must not be slowed by many small writes. */
 #include "trace/trace-sink-text.h"
-#include "core/facteur-i18n.h"
+#include "trace/trace-i18n.h"
 
+#include <stdio.h>
 #include <string.h>
+#include <sys/ioctl.h>
+#include <time.h>
 #include <unistd.h>
 
 typedef struct {
@@ -14,6 +17,10 @@ typedef struct {
 	gboolean packets;
 	GString *buf;
 	guint width;
+	gint64 clock_sec;
+	char clock[16];
+	GString *scratch;
+	GHashTable *wrapped; /* WrapKey* -> Wrapped* (owned) */
 } TextSink;
 
 #define RESET   "\033[0m"
@@ -38,12 +45,22 @@ color(TextSink *t, const char *code)
 static void
 append_safe(GString *s, const char *p, gsize len)
 {
+	/* Most lines are plain printable text: append them in one go. */
+	gsize clean = 0;
+	while (clean < len) {
+		guchar c = (guchar)p[clean];
+		if ((c < 0x20 && c != '\t') || c >= 0x7f)
+			break;
+		clean++;
+	}
+	g_string_append_len(s, p, (gssize)clean);
+	p += clean;
+	len -= clean;
 	const char *end = p + len;
 	while (p < end) {
 		const char *bad = NULL;
-		if (g_utf8_validate_len(p, (gsize)(end - p), &bad)) {
+		if (g_utf8_validate_len(p, (gsize)(end - p), &bad))
 			bad = end;
-		}
 		for (const char *q = p; q < bad; q++) {
 			guchar c = (guchar)*q;
 			if (c < 0x20 && c != '\t')
@@ -69,17 +86,41 @@ append_str(GString *s, const char *str)
 		append_safe(s, str, strlen(str));
 }
 
+/* Local time of day; localtime_r once per second of capture time, not per line. */
 static void
-append_time(GString *s, gint64 ts_us)
+append_time(TextSink *t, gint64 ts_us)
 {
-	g_autoptr(GDateTime) dt = g_date_time_new_from_unix_local(ts_us / G_USEC_PER_SEC);
-	if (dt == NULL) {
-		g_string_append(s, "--:--:--.---");
-		return;
+	gint64 sec = ts_us / G_USEC_PER_SEC;
+	if (sec != t->clock_sec || t->clock[0] == '\0') {
+		time_t tt = (time_t)sec;
+		struct tm tm;
+		if (localtime_r(&tt, &tm) != NULL)
+			snprintf(t->clock, sizeof t->clock, "%02d:%02d:%02d", tm.tm_hour, tm.tm_min,
+			         tm.tm_sec);
+		else
+			g_strlcpy(t->clock, "--:--:--", sizeof t->clock);
+		t->clock_sec = sec;
 	}
-	g_string_append_printf(s, "%02d:%02d:%02d.%03d", g_date_time_get_hour(dt),
-	                       g_date_time_get_minute(dt), g_date_time_get_second(dt),
-	                       (int)((ts_us % G_USEC_PER_SEC) / 1000));
+	int ms = (int)((ts_us % G_USEC_PER_SEC) / 1000);
+	char frac[5] = {'.', (char)('0' + ms / 100), (char)('0' + ms / 10 % 10),
+	                (char)('0' + ms % 10), '\0'};
+	g_string_append(t->buf, t->clock);
+	g_string_append_len(t->buf, frac, 4);
+}
+
+/* " #12 " with the number left-aligned on two columns, as "%-2u" would. */
+static void
+append_conn(GString *s, guint conn)
+{
+	char digits[16];
+	int i = sizeof digits;
+	do {
+		digits[--i] = (char)('0' + conn % 10);
+		conn /= 10;
+	} while (conn > 0);
+	g_string_append(s, " #");
+	g_string_append_len(s, digits + i, (gssize)(sizeof digits - (gsize)i));
+	g_string_append(s, sizeof digits - (gsize)i < 2 ? "  " : " ");
 }
 
 static void
@@ -89,32 +130,54 @@ append_size(GString *s, gint64 n)
 }
 
 /* Wraps text at the sink's width, every line starting at column indent. */
+/* Wraps text at the sink's width, every line starting at column indent. */
 static void
-append_wrapped(TextSink *t, const char *prefix, guint indent, const char *text)
+append_spaces(GString *s, guint n)
+{
+	static const char spaces[] = "                                                            ";
+	while (n > 0) {
+		guint k = MIN(n, (guint)sizeof spaces - 1);
+		g_string_append_len(s, spaces, k);
+		n -= k;
+	}
+}
+
+/* Wraps text at the sink's width, every line starting at column indent;
+ * prefix (prefix_cols columns) starts the first line. trusted: facteur's own
+ * text (explanations), appended without the checks captured text needs. */
+static void
+append_wrapped(TextSink *t, const char *prefix, guint prefix_cols, guint indent, const char *text,
+               gboolean trusted)
 {
 	GString *s = t->buf;
-	guint width = t->width > indent + 20 ? t->width - indent : 20;
+	guint width = t->width > indent + prefix_cols + 20 ? t->width - indent - prefix_cols : 20;
 	const char *p = text;
 	gboolean first = TRUE;
 	while (*p != '\0') {
-		g_string_append_printf(s, "%*s", (int)indent, "");
+		append_spaces(s, indent);
 		if (first)
 			g_string_append(s, prefix);
 		else
-			g_string_append_printf(s, "%*s", (int)g_utf8_strlen(prefix, -1), "");
+			append_spaces(s, prefix_cols);
 		first = FALSE;
-		/* Find the cut: the last space within width characters. */
+		/* The cut: the last space within width characters (UTF-8 lead octets). */
 		const char *q = p, *cut = NULL;
 		guint n = 0;
-		while (*q != '\0' && n < width) {
+		for (; *q != '\0'; q++) {
+			if (((guchar)*q & 0xC0) == 0x80)
+				continue;
+			if (n == width)
+				break;
 			if (*q == ' ')
 				cut = q;
-			q = g_utf8_next_char(q);
 			n++;
 		}
 		if (*q == '\0' || cut == NULL)
 			cut = q;
-		append_safe(s, p, (gsize)(cut - p));
+		if (trusted)
+			g_string_append_len(s, p, (gssize)(cut - p));
+		else
+			append_safe(s, p, (gsize)(cut - p));
 		g_string_append_c(s, '\n');
 		p = cut;
 		while (*p == ' ')
@@ -122,22 +185,88 @@ append_wrapped(TextSink *t, const char *prefix, guint indent, const char *text)
 	}
 }
 
+/* Rendering an explanation (wrapping, colour) is the text sink's main cost,
+ * and the same few hundred explanations come back for every message: the
+ * rendered lines are kept per (text, rfc, indent). The key holds the
+ * pointers; the content is compared on every hit, so a string built anew at a
+ * reused address is never mistaken for another. */
+typedef struct {
+	const char *text_ptr, *rfc_ptr;
+	guint indent;
+} WrapKey;
+
+typedef struct {
+	WrapKey key;
+	char *text, *rfc; /* copies, to check hits */
+	char *rendered;
+	gsize len;
+} Wrapped;
+
+static guint
+wrap_key_hash(gconstpointer p)
+{
+	const WrapKey *k = p;
+	return g_direct_hash(k->text_ptr) ^ (g_direct_hash(k->rfc_ptr) * 31u) ^ k->indent;
+}
+
+static gboolean
+wrap_key_equal(gconstpointer a, gconstpointer b)
+{
+	const WrapKey *x = a, *y = b;
+	return x->text_ptr == y->text_ptr && x->rfc_ptr == y->rfc_ptr && x->indent == y->indent;
+}
+
+static void
+wrapped_free(gpointer p)
+{
+	Wrapped *w = p;
+	g_free(w->text);
+	g_free(w->rfc);
+	g_free(w->rendered);
+	g_free(w);
+}
+
+static void
+append_explanation(TextSink *t, const TraceExplain *x, guint indent)
+{
+	WrapKey key = {x->text, x->rfc, indent};
+	Wrapped *w = g_hash_table_lookup(t->wrapped, &key);
+	if (w != NULL && strcmp(w->text, x->text) == 0 && g_strcmp0(w->rfc, x->rfc) == 0) {
+		g_string_append_len(t->buf, w->rendered, (gssize)w->len);
+		return;
+	}
+	GString *line = t->scratch;
+	g_string_assign(line, x->text);
+	if (x->rfc != NULL) {
+		g_string_append(line, " [");
+		g_string_append(line, x->rfc);
+		g_string_append_c(line, ']');
+	}
+	gsize start = t->buf->len;
+	color(t, DIM);
+	append_wrapped(t, "↳ ", 2, indent, line->str, TRUE);
+	if (t->color) {
+		/* The reset goes before the last newline so that colours never leak. */
+		g_string_truncate(t->buf, t->buf->len - 1);
+		g_string_append(t->buf, RESET "\n");
+	}
+	if (g_hash_table_size(t->wrapped) >= 4096)
+		g_hash_table_remove_all(t->wrapped);
+	w = g_new0(Wrapped, 1);
+	w->key = key;
+	w->text = g_strdup(x->text);
+	w->rfc = g_strdup(x->rfc);
+	w->len = t->buf->len - start;
+	w->rendered = g_strndup(t->buf->str + start, w->len);
+	g_hash_table_replace(t->wrapped, &w->key, w);
+}
+
 static void
 append_explanations(TextSink *t, const TraceEvent *ev, guint indent)
 {
-	for (guint i = 0; i < ev->n_explain; i++) {
-		g_autofree char *text =
-		    ev->explain[i].rfc != NULL
-		        ? g_strdup_printf("%s [%s]", ev->explain[i].text, ev->explain[i].rfc)
-		        : g_strdup(ev->explain[i].text);
-		color(t, DIM);
-		append_wrapped(t, "↳ ", indent, text);
-		if (t->color) {
-			/* The reset goes before the last newline so that colours never leak. */
-			g_string_truncate(t->buf, t->buf->len - 1);
-			g_string_append(t->buf, RESET "\n");
-		}
-	}
+	for (guint i = 0; i < ev->n_explain; i++)
+		if (ev->explain[i].text != NULL)
+			append_explanation(t, &ev->explain[i], indent);
 }
 
 static gboolean
@@ -156,8 +285,8 @@ line_head(TextSink *t, const TraceEvent *ev)
 {
 	GString *s = t->buf;
 	color(t, DIM);
-	append_time(s, ev->ts_us);
-	g_string_append_printf(s, " #%-2u ", ev->conn);
+	append_time(t, ev->ts_us);
+	append_conn(s, ev->conn);
 	color(t, RESET);
 	if (ev->dir == TRACE_DIR_C2S) {
 		color(t, CYAN BOLD);
@@ -198,14 +327,14 @@ render_line(TextSink *t, const TraceEvent *ev)
 	if (ev->decoded != NULL) {
 		color(t, YELLOW);
 		g_autofree char *d = g_strdup_printf("= %s", ev->decoded);
-		append_wrapped(t, "", LINE_INDENT, d);
+		append_wrapped(t, "", 0, LINE_INDENT, d, FALSE);
 		color(t, RESET);
 	}
 	if (ev->kind == TRACE_KIND_DATA && ev->value != NULL && ev->name != NULL &&
 	    strcmp(ev->name, "dot-stuffing") == 0) {
 		g_autofree char *d = g_strdup_printf("= %s", ev->value);
 		color(t, YELLOW);
-		append_wrapped(t, "", LINE_INDENT, d);
+		append_wrapped(t, "", 0, LINE_INDENT, d, FALSE);
 		color(t, RESET);
 	}
 	append_explanations(t, ev, LINE_INDENT);
@@ -216,7 +345,7 @@ render_header(TextSink *t, const TraceEvent *ev)
 {
 	GString *s = t->buf;
 	guint indent = 6 + 2 * ev->depth;
-	g_string_append_printf(s, "%*s", (int)indent, "");
+	append_spaces(s, indent);
 	if (ev->param_of != NULL) {
 		g_string_append(s, "; ");
 		color(t, BLUE);
@@ -236,7 +365,7 @@ render_header(TextSink *t, const TraceEvent *ev)
 	if (ev->decoded != NULL) {
 		color(t, YELLOW);
 		g_autofree char *d = g_strdup_printf("= %s", ev->decoded);
-		append_wrapped(t, "", indent + 2, d);
+		append_wrapped(t, "", 0, indent + 2, d, FALSE);
 		color(t, RESET);
 	}
 	append_explanations(t, ev, indent + 2);
@@ -247,7 +376,7 @@ render_mime(TextSink *t, const TraceEvent *ev)
 {
 	GString *s = t->buf;
 	guint indent = 4 + 2 * ev->depth;
-	g_string_append_printf(s, "%*s", (int)indent, "");
+	append_spaces(s, indent);
 	color(t, MAGENTA);
 	switch (ev->mime) {
 	case TRACE_MIME_PART:
@@ -296,8 +425,8 @@ render_other(TextSink *t, const TraceEvent *ev)
 {
 	GString *s = t->buf;
 	color(t, DIM);
-	append_time(s, ev->ts_us);
-	g_string_append_printf(s, " #%-2u ", ev->conn);
+	append_time(t, ev->ts_us);
+	append_conn(s, ev->conn);
 	color(t, RESET);
 	switch (ev->kind) {
 	case TRACE_KIND_STATE:
@@ -435,6 +564,8 @@ text_free(TraceSink *sink)
 	TextSink *t = (TextSink *)sink;
 	fflush(t->out);
 	g_string_free(t->buf, TRUE);
+	g_string_free(t->scratch, TRUE);
+	g_hash_table_destroy(t->wrapped);
 	g_free(t);
 }
 
@@ -451,15 +582,22 @@ trace_sink_text_new(FILE *out, TraceColorMode mode)
 	t->sink.klass = &text_sink_class;
 	t->out = out;
 	t->buf = g_string_sized_new(1024);
+	t->scratch = g_string_sized_new(256);
+	t->wrapped = g_hash_table_new_full(wrap_key_hash, wrap_key_equal, NULL, wrapped_free);
 	const char *no_color = g_getenv("NO_COLOR");
 	gboolean tty = isatty(fileno(out));
 	t->color = mode == TRACE_COLOR_ALWAYS ||
 	           (mode == TRACE_COLOR_AUTO && tty && (no_color == NULL || *no_color == '\0'));
+	/* Explanations wrap at the terminal's width (COLUMNS, else the
+	 * terminal's size), at 100 columns in a file or a pipe. */
 	t->width = 100;
 	const char *cols = g_getenv("COLUMNS");
 	guint64 c;
+	struct winsize ws;
 	if (cols != NULL && g_ascii_string_to_unsigned(cols, 10, 40, 1000, &c, NULL))
 		t->width = (guint)c;
+	else if (tty && ioctl(fileno(out), TIOCGWINSZ, &ws) == 0 && ws.ws_col >= 40)
+		t->width = ws.ws_col;
 	return &t->sink;
 }
 

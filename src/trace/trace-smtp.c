@@ -6,7 +6,7 @@
 #include "trace/trace-conn.h"
 #include "proto/pop3-proto.h"
 #include "proto/smtp-proto.h"
-#include "core/facteur-i18n.h"
+#include "trace/trace-i18n.h"
 
 #include <string.h>
 
@@ -297,9 +297,8 @@ client_data(Smtp *s, const guint8 *line, gsize len, gsize eol)
 		                    "RFC 5321 §4.5.2");
 		trace_conn_emit(s->conn, &ev);
 	}
-	trace_conn_message_append(s->conn, s->msg, &s->msg_wire, (const guint8 *)data, dlen);
-	if (eol > 0)
-		trace_conn_message_append(s->conn, s->msg, &s->msg_wire, (const guint8 *)"\r\n", 2);
+	/* The line end follows the line in memory: one append keeps it as sent. */
+	trace_conn_message_append(s->conn, s->msg, &s->msg_wire, (const guint8 *)data, dlen + eol);
 }
 
 /* --- Server side --- */

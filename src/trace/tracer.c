@@ -4,7 +4,7 @@
 #include "trace/tracer.h"
 #include "trace/trace-packet.h"
 #include "trace/trace-reasm.h"
-#include "core/facteur-i18n.h"
+#include "trace/trace-i18n.h"
 
 #include <stdio.h>
 #include <stdlib.h>
@@ -70,14 +70,20 @@ static const TracePort builtin_ports[] = {
 static guint
 flow_key_hash(gconstpointer p)
 {
-	const FlowKey *k = p;
-	/* FNV-1a over the key's octets (the struct has no padding bytes that vary:
-	 * keys are memset to zero before they are filled). */
+	/* The key's octets, 8 at a time, mixed by multiplication (keys are
+	 * memset to zero before they are filled, so padding is always zero). */
 	const guint8 *b = p;
-	guint32 h = 2166136261u;
-	for (gsize i = 0; i < sizeof *k; i++)
-		h = (h ^ b[i]) * 16777619u;
-	return h;
+	guint64 h = 0x9E3779B97F4A7C15u;
+	gsize i = 0;
+	for (; i + 8 <= sizeof(FlowKey); i += 8) {
+		guint64 w;
+		memcpy(&w, b + i, 8);
+		h = (h ^ w) * 0xff51afd7ed558ccdu;
+		h ^= h >> 32;
+	}
+	for (; i < sizeof(FlowKey); i++)
+		h = (h ^ b[i]) * 0x100000001b3u;
+	return (guint)(h ^ (h >> 29));
 }
 
 static gboolean
