@@ -21,6 +21,19 @@ N = 60
 LIMIT_MS = 5.0
 
 
+def big_message(size):
+    """A message of about size octets whose lines tell where they are."""
+    lines = [f"Subject: big {size}", ""]
+    total = 0
+    k = 0
+    while total < size:
+        line = f"line {k:08d} " + "abcdefghij" * 6
+        lines.append(line)
+        total += len(line) + 2
+        k += 1
+    return "\r\n".join(lines) + "\r\n"
+
+
 def report(name, times):
     ms = sorted(x * 1000 for x in times)
     med = statistics.median(ms)
@@ -57,14 +70,23 @@ def main():
             r = c.line()
             times.append(time.perf_counter() - start)
             assert r.startswith("250"), r
+        # Around the size where the store stops reading a file and maps it.
+        sizes = (262_140, 262_144, 262_150, 1_000_000)
+        for size in sizes:
+            c.send("MAIL FROM:<bob@example.org>\r\nRCPT TO:<alice@example.org>\r\nDATA\r\n")
+            for _ in range(3):
+                c.line()
+            c.send(big_message(size) + ".\r\n")
+            r = c.line()
+            assert r.startswith("250"), r
         c.cmd("QUIT")
         c.close()
-        t.ok(True, f"{N} deliveries")
+        t.ok(True, f"{N} deliveries and {len(sizes)} large ones")
         p = Client(srv.ports["pop3"])
         p.line()
         p.cmd("USER alice")
         p.cmd("PASS alicepass")
-        n = int(p.cmd("STAT").split()[1])
+        n = int(p.cmd("STAT").split()[1]) - len(sizes)
         times = []
         for i in range(1, n + 1):
             start = time.perf_counter()
@@ -72,8 +94,16 @@ def main():
             body = p.read_until(b"\r\n.\r\n")
             times.append(time.perf_counter() - start)
             assert r.startswith("+OK") and body, r
+        got = []
+        for k in range(n + 1, n + 1 + len(sizes)):
+            p.cmd(f"RETR {k}")
+            got.append(p.read_until(b"\r\n.\r\n"))
         p.cmd("QUIT")
         p.close()
+        for size, raw in zip(sizes, got):
+            body = raw.split(b"\r\n\r\n", 1)[1][:-3].decode()
+            t.eq(body, big_message(size).split("\r\n\r\n", 1)[1],
+                 f"a message of {size} octets comes back whole")
         report(f"POP3 RETR of {n} messages", times)
         if srv.has("imap"):
             m = Client(srv.ports["imap"])

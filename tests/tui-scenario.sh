@@ -92,6 +92,13 @@ ok $? "? lists the keys"
 keys Escape
 wait_gone "run to the end" 5
 
+keys Tab
+wait_for "[ Mailbox ]" 5
+ok $? "Tab moves to the next pane (the Mailbox pane is now the focused one)"
+keys BTab
+wait_for "[ Conversation ]" 5
+ok $? "Shift-Tab moves back"
+
 keys z
 wait_gone "Mailbox" 5
 ok $? "z zooms the conversation to the whole screen"

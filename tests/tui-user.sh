@@ -13,7 +13,7 @@ if ! useradd -M -d "$tmp" -s /bin/sh "$user" 2>/dev/null; then
 	skip "the TUI as a normal user" "useradd failed"
 	finish
 fi
-trap 'tm kill-server 2>/dev/null; userdel "$user" 2>/dev/null; rm -rf "$tmp"' EXIT INT TERM
+trap 'cleanup; userdel "$user" 2>/dev/null' EXIT INT TERM
 mkdir -p "$tmp/state" "$tmp/data" "$tmp/config"
 chown "$user" "$tmp/state" "$tmp/data" "$tmp/config"
 # The binary and the data must be readable by the user.

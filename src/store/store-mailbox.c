@@ -795,6 +795,8 @@ store_deliver(StoreMailbox *mb, const void *data, gsize len, guint32 flags, gint
 
 /* --- reading and changing messages --- */
 
+#define SMALL_MESSAGE (256 * 1024)
+
 static GBytes *
 map_file(const char *path, GError **error)
 {
@@ -805,6 +807,28 @@ map_file(const char *path, GError **error)
 		            e == ENOENT ? STORE_ERROR_NOT_FOUND : STORE_ERROR_IO,
 		            _("cannot read %s: %s"), path, g_strerror(e));
 		return NULL;
+	}
+	/* Most messages are small: reading them costs less than mapping, whose
+	 * munmap flushes the TLB of every core (a third of a SEARCH on 1,000
+	 * messages went to mmap, page faults and munmap, bench/compare.py). */
+	struct stat st;
+	if (fstat(fd, &st) == 0 && S_ISREG(st.st_mode) && st.st_size < SMALL_MESSAGE) {
+		gsize size = (gsize)st.st_size;
+		char *buf = g_malloc(size + 1);
+		gsize got = 0;
+		while (got < size) {
+			gssize n = read(fd, buf + got, size - got);
+			if (n < 0 && errno == EINTR)
+				continue;
+			if (n <= 0)
+				break;
+			got += (gsize)n;
+		}
+		if (got == size) {
+			close(fd);
+			return g_bytes_new_take(buf, size);
+		}
+		g_free(buf); /* changed under us: map what is there now */
 	}
 	g_autoptr(GError) local = NULL;
 	GMappedFile *map = g_mapped_file_new_from_fd(fd, FALSE, &local);

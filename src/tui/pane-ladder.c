@@ -248,8 +248,9 @@ draw(TuiPane *pane, Tui *tui, const TuiRect *r, gboolean focused)
 	if (p->generation != p->events->generation || p->width != in.w ||
 	    g_strcmp0(p->lang, facteur_i18n_lang()) != 0)
 		rebuild(p, in.w);
+	guint nc = tui_events_n_connections(p->events);
 	g_autofree char *right =
-	    g_strdup_printf(_("%u connections"), tui_events_n_connections(p->events));
+	    g_strdup_printf(ngettext("%u connection", "%u connections", nc), nc);
 	tui_draw_box(r, _(pane->klass->name), right, focused);
 	if (in.h < 3)
 		return;

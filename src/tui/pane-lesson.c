@@ -36,9 +36,11 @@ build(PaneLesson *p, int width)
 		const char *summary = scenario_summary(sc, lang);
 		if (summary != NULL)
 			add_wrapped(lines, width, 0, TUI_STYLE_TEXT, summary);
-		g_autofree char *hint =
-		    g_strdup_printf(_("%u steps. Space plays the first one; ? lists the keys."),
-		                    scenario_n_steps(sc));
+		guint n = scenario_n_steps(sc);
+		g_autofree char *hint = g_strdup_printf(
+		    ngettext("%u step. Space plays it; ? lists the keys.",
+		             "%u steps. Space plays the first one; ? lists the keys.", n),
+		    n);
 		add_wrapped(lines, width, 0, TUI_STYLE_DIM, hint);
 	} else {
 		const ScenarioStep *step = scenario_step(sc, st->step);

@@ -544,7 +544,7 @@ draw_idle(gpointer data)
 			g_autofree char *full = g_strdup_printf(" facteur — %s", title);
 			attr_t saved = style_attrs[TUI_STYLE_SELECTED];
 			style_attrs[TUI_STYLE_SELECTED] = A_REVERSE | A_BOLD;
-			tui_draw_text(0, 0, COLS, full, TUI_STYLE_SELECTED);
+			tui_draw_text(0, 0, COLS - 6, full, TUI_STYLE_SELECTED);
 			g_autofree char *lang = g_strdup_printf("[%s] ", facteur_i18n_lang());
 			tui_draw_text(0, COLS - 5, 5, lang, TUI_STYLE_SELECTED);
 			style_attrs[TUI_STYLE_SELECTED] = saved;

@@ -30,7 +30,11 @@ tm() { tmux -L "$SOCK" "$@"; }
 
 cleanup() {
 	tm kill-server 2>/dev/null
-	[ -n "${KEEP_TMP:-}" ] && cp -r "$tmp" /tmp/tuiscratch/kept; rm -rf "$tmp"
+	# tmux may leave its socket behind when the server ends with its last session.
+	rm -f "${TMUX_TMPDIR:-/tmp}/tmux-$(id -u)/$SOCK"
+	# KEEP_TMP=DIR keeps the run's files (screen, stderr, log) for a look.
+	if [ -n "${KEEP_TMP:-}" ]; then cp -r "$tmp" "$KEEP_TMP"; fi
+	rm -rf "$tmp"
 }
 trap cleanup EXIT INT TERM
 
