@@ -82,5 +82,5 @@ gboolean scenario_runner_open_connection(ScenarioRunner *r, const char *conn, Sc
                                          GError **error);
 /* The port a protocol's server listens on (to tell students where to connect). */
 guint16 scenario_runner_port(const ScenarioRunner *r, ScenarioProto proto);
-/* Names of the connections opened so far, in order, and their protocols. */
+/* Names of the connections opened so far, in order (owned by the runner). */
 GPtrArray *scenario_runner_connections(const ScenarioRunner *r); /* char* names, owned */

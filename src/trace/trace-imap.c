@@ -376,6 +376,12 @@ command_done(Imap *m, Side *s)
 	const ImapArg *args = imap_parser_get_args(s->parser);
 	if (p == NULL || args == NULL)
 		return;
+	/* A user name sent as a literal is known only now. */
+	const char *user;
+	if (p->cmd == IMAP_CMD_LOGIN && imap_arg_get_astring(imap_arg_nth(args, 0), &user)) {
+		g_free(m->user);
+		m->user = g_strdup(user);
+	}
 	for (guint i = 0; i < imap_arg_count(args); i++) {
 		const ImapArg *a = imap_arg_nth(args, i);
 		if (a->type != IMAP_ARG_LITERAL)
