@@ -41,7 +41,7 @@ const GOptionEntry *
 serve_option_entries(ServeOptions *o)
 {
 	/* One static table per process is enough: one ServeOptions is parsed. */
-	static GOptionEntry entries[13];
+	static GOptionEntry entries[15];
 	GOptionEntry e[] = {
 	    {"listen", 0, 0, G_OPTION_ARG_STRING, &o->listen,
 	     N_("Address to listen on (default 127.0.0.1)"), N_("ADDR")},
@@ -65,6 +65,12 @@ serve_option_entries(ServeOptions *o)
 	     N_("Seconds an idle IMAP client is kept (default 1800)"), N_("S")},
 	    {"max-connections", 0, 0, G_OPTION_ARG_INT, &o->max_connections,
 	     N_("Connections allowed per protocol (default 1000)"), "N"},
+	    {"trace", 0, 0, G_OPTION_ARG_NONE, &o->trace,
+	     N_("Print the live annotated trace of the servers' traffic (libpcap on lo when "
+	        "permitted, else the in-process tap)"),
+	     NULL},
+	    {"json", 0, 0, G_OPTION_ARG_NONE, &o->json,
+	     N_("With --trace: write the trace as JSON Lines"), NULL},
 	    {"deterministic", 0, 0, G_OPTION_ARG_NONE, &o->deterministic,
 	     N_("Fixed clock and counters: the same dates and UIDVALIDITY values every run"), NULL},
 	    G_OPTION_ENTRY_NULL,

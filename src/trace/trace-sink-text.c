@@ -436,7 +436,7 @@ render_other(TextSink *t, const TraceEvent *ev)
 		append_str(s, trace_event_label(ev->name));
 		if (ev->value != NULL) {
 			g_string_append(s, ": ");
-			append_str(s, ev->value);
+			append_str(s, *ev->value != '\0' ? ev->value : _("(none)"));
 		}
 		break;
 	case TRACE_KIND_TLS:
