@@ -17,6 +17,7 @@
 #include "proto/smtp-proto.h"
 #include "trace/trace-i18n.h"
 
+#include <inttypes.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -592,11 +593,15 @@ selected(Imap *m, Pending *p)
 			    g_strdup_printf("%" G_GUINT64_FORMAT " → %u", old_n, m->uidnext);
 			g_autofree char *explain =
 			    m->uidnext > old_n
-			        ? g_strdup_printf(_("UIDNEXT moved since the last SELECT of "
-			                            "this mailbox: %" G_GUINT64_FORMAT
-			                            " new messages arrived (some may have "
-			                            "been expunged since)."),
-			                          (guint64)m->uidnext - old_n)
+			        ? g_strdup_printf(
+			              ngettext("UIDNEXT moved since the last SELECT of "
+			                       "this mailbox: %" PRIu64 " new message "
+			                       "arrived (it may have been expunged since).",
+			                       "UIDNEXT moved since the last SELECT of "
+			                       "this mailbox: %" PRIu64 " new messages "
+			                       "arrived (some may have been expunged since).",
+			                       (unsigned long)(m->uidnext - old_n)),
+			              (guint64)m->uidnext - old_n)
 			        : g_strdup(_("UIDNEXT went down although UIDVALIDITY is the "
 			                     "same: the server breaks RFC 3501."));
 			state_event(m, "uidnext-moved", value, explain, "RFC 3501 §2.3.1.1");
