@@ -8,6 +8,10 @@
 #include "trace/tracer.h"
 
 #include <stdio.h>
+#include <unistd.h>
+#ifdef __GLIBC__
+#include <malloc.h>
+#endif
 
 extern const FacteurCommand facteur_cmd_decode;
 
@@ -34,6 +38,20 @@ run(int argc, char **argv)
 		    "decode", argc < 2 ? _("which capture file? (facteur decode FILE)")
 		                       : _("only one capture file at a time."));
 
+#ifdef __GLIBC__
+	/* A capture brings messages of hundreds of kilobytes one after the other:
+	 * with glibc's defaults their buffers were mapped and unmapped, or the
+	 * heap grown and trimmed, each time, and every page faulted in again.
+	 * Freed memory is kept for the next message instead (memory stays bounded
+	 * by the tracer's own limits). */
+	mallopt(M_MMAP_THRESHOLD, 32 * 1024 * 1024);
+	mallopt(M_TRIM_THRESHOLD, 64 * 1024 * 1024);
+#endif
+	/* Output to a file or a pipe in large writes (stdio's default block is a
+	 * page: one system call per 4 KB of trace). */
+	static char out_buffer[1 << 20];
+	if (!isatty(STDOUT_FILENO))
+		setvbuf(stdout, out_buffer, _IOFBF, sizeof out_buffer);
 	g_autoptr(Tracer) tracer = tracer_new();
 	for (gchar **p = ports; p != NULL && *p != NULL; p++) {
 		g_autoptr(GError) error = NULL;

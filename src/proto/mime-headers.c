@@ -190,10 +190,17 @@ const MimeInfo mime_disposition_table[] = {
 const gsize mime_disposition_table_len = G_N_ELEMENTS(mime_disposition_table);
 
 /* Does row start with a (len octets, any case)? Then *rest_r is what follows. */
+/* Inline: the lookups run for every header and part of every message. */
+static inline char
+ascii_lower(char c)
+{
+	return c >= 'A' && c <= 'Z' ? (char)(c + ('a' - 'A')) : c;
+}
+
 static gboolean
 prefix_is(const char *row, const char *a, gsize len, const char **rest_r)
 {
-	if (len == 0 || g_ascii_tolower(row[0]) != g_ascii_tolower(a[0]) ||
+	if (len == 0 || ascii_lower(row[0]) != ascii_lower(a[0]) ||
 	    g_ascii_strncasecmp(row, a, len) != 0)
 		return FALSE;
 	/* row has at least len octets: strncasecmp stopped at no NUL of row before. */

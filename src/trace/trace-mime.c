@@ -11,6 +11,10 @@
 #ifdef __SSE2__
 #include <emmintrin.h>
 #endif
+#if defined(__x86_64__) && (defined(__GNUC__) || defined(__clang__))
+#include <immintrin.h>
+#define HAVE_BASE64_AVX2 1
+#endif
 
 typedef struct {
 	const TraceMimeOptions *opt;
@@ -18,7 +22,8 @@ typedef struct {
 	gpointer user_data;
 	GByteArray *msg;
 	GMimeParserOptions *popts;
-	GArray *warnings; /* Warning */
+	GArray *warnings;  /* Warning */
+	GString *unfolded; /* the value of the header being emitted */
 } Walk;
 
 typedef struct {
@@ -45,15 +50,21 @@ emit(Walk *w, TraceEvent *ev)
 	w->emit(w->user_data, ev);
 }
 
-/* RFC 5322 §2.2.3: a CRLF followed by white space is folding, not an end. */
-static char *
-unfold(const char *raw)
+/* RFC 5322 §2.2.3: a CRLF followed by white space is folding, not an end.
+ * The value is written into s (reused from header to header). */
+static const char *
+unfold(GString *s, const char *raw)
 {
-	GString *s = g_string_sized_new(strlen(raw));
-	for (const char *p = raw; *p != '\0'; p++)
-		if (*p != '\r' && *p != '\n')
-			g_string_append_c(s, *p);
-	return g_strstrip(g_string_free(s, FALSE));
+	g_string_truncate(s, 0);
+	for (const char *p = raw;;) {
+		gsize n = strcspn(p, "\r\n");
+		g_string_append_len(s, p, (gssize)n);
+		p += n;
+		if (*p == '\0')
+			break;
+		p++;
+	}
+	return g_strstrip(s->str);
 }
 
 static void
@@ -126,10 +137,12 @@ emit_param(Walk *w, const char *header, const char *header_value, GMimeParam *pa
 	emit(w, &ev);
 }
 
-static char *
-decode_value(const char *name, const char *value)
+/* The value with its RFC 2047 words decoded, or NULL when that changes
+ * nothing. info: the header's row, or NULL. */
+static const char *
+decode_value(GMimeHeader *h, const Rfc5322HeaderInfo *info, const char *name, const char *raw_value,
+             const char *value, char **owned_r)
 {
-	const Rfc5322HeaderInfo *info = rfc5322_header_lookup(name, strlen(name));
 	Rfc5322Syntax syntax = info != NULL ? info->syntax : RFC5322_UNSTRUCTURED;
 	if (g_ascii_strncasecmp(name, "Content-", 8) == 0 &&
 	    g_ascii_strcasecmp(name, "Content-Description") != 0)
@@ -139,11 +152,19 @@ decode_value(const char *name, const char *value)
 	/* In address lists encoded-words stand for display-name words (RFC 2047
 	 * §5 (3)), never inside quoted strings or addresses: decoding the words of
 	 * the value as text gives the same display, without parsing addresses. */
-	char *decoded = NULL;
-	if (syntax == RFC5322_UNSTRUCTURED || syntax == RFC5322_ADDRESSES)
-		decoded = g_mime_utils_header_decode_text(NULL, value);
+	const char *decoded = NULL;
+	if (syntax == RFC5322_UNSTRUCTURED || syntax == RFC5322_ADDRESSES) {
+		/* GMime has decoded every header it parsed (that is how it warns of
+		 * bad encoded-words), from the raw value unfolded as ours is but for
+		 * a \v or \f at either end, which only ours trims: its result is
+		 * taken unless the raw value holds one. */
+		if (raw_value != NULL && strpbrk(raw_value, "\v\f") == NULL)
+			decoded = g_mime_header_get_value(h);
+		else
+			decoded = *owned_r = g_mime_utils_header_decode_text(NULL, value);
+	}
 	if (decoded != NULL && strcmp(decoded, value) == 0)
-		g_clear_pointer(&decoded, g_free);
+		return NULL;
 	return decoded;
 }
 
@@ -161,8 +182,11 @@ emit_header(Walk *w, GMimeObject *obj, GMimeHeader *h, const char *part, guint d
 {
 	const char *name = g_mime_header_get_name(h);
 	const char *raw_value = g_mime_header_get_raw_value(h);
-	g_autofree char *value = unfold(raw_value != NULL ? raw_value : "");
-	g_autofree char *decoded = decode_value(name, value);
+	const char *value = unfold(w->unfolded, raw_value != NULL ? raw_value : "");
+	gsize nlen = strlen(name);
+	const Rfc5322HeaderInfo *rinfo = rfc5322_header_lookup(name, nlen);
+	g_autofree char *owned = NULL;
+	const char *decoded = decode_value(h, rinfo, name, raw_value, value, &owned);
 	TraceEvent ev;
 	trace_event_init(&ev);
 	ev.kind = TRACE_KIND_HEADER;
@@ -172,8 +196,6 @@ emit_header(Walk *w, GMimeObject *obj, GMimeHeader *h, const char *part, guint d
 	ev.part = part;
 	ev.depth = depth;
 
-	gsize nlen = strlen(name);
-	const Rfc5322HeaderInfo *rinfo = rfc5322_header_lookup(name, nlen);
 	const MimeInfo *minfo = rinfo == NULL ? mime_header_lookup(name, nlen) : NULL;
 	if (rinfo != NULL) {
 		explain_info(&ev, rinfo->explain, rinfo->rfc);
@@ -322,10 +344,55 @@ static void walk_object(Walk *w, GMimeObject *obj, const char *part, guint depth
 
 /* Characters of the base64 alphabet in p. In a base64 body the other octets
  * are line ends, spaces and '=' padding, all below '+' but '=': testing
- * that keeps the loop simple enough for the compiler to vectorise. */
+ * that keeps the loop simple enough to be done 16 or 32 octets at a time. */
+static guint64
+base64_chars_tail(const guint8 *p, gsize len)
+{
+	guint64 n = 0;
+	for (gsize i = 0; i < len; i++)
+		n += (p[i] >= '+' && p[i] < 0x80) & (p[i] != '=');
+	return n;
+}
+
+#ifdef HAVE_BASE64_AVX2
+/* 32 octets at a time where the processor has AVX2 (checked at run time). */
+__attribute__((target("avx2"))) static guint64
+base64_chars_avx2(const guint8 *p, gsize len)
+{
+	guint64 n = 0;
+	gsize i = 0;
+	/* Octets above 127 compare as negative: not counted. */
+	const __m256i below = _mm256_set1_epi8('+' - 1), pad = _mm256_set1_epi8('='),
+	              zero = _mm256_setzero_si256();
+	while (i + 32 <= len) {
+		/* Per-lane counters (a match is -1), summed every 255 rounds. */
+		__m256i acc = zero;
+		for (int r = 0; r < 255 && i + 32 <= len; r++, i += 32) {
+			__m256i v = _mm256_loadu_si256((const __m256i *)(const void *)(p + i));
+			__m256i in = _mm256_andnot_si256(_mm256_cmpeq_epi8(v, pad),
+			                                 _mm256_cmpgt_epi8(v, below));
+			acc = _mm256_sub_epi8(acc, in);
+		}
+		__m256i sums = _mm256_sad_epu8(acc, zero);
+		n += (guint64)_mm256_extract_epi64(sums, 0) +
+		     (guint64)_mm256_extract_epi64(sums, 1) +
+		     (guint64)_mm256_extract_epi64(sums, 2) +
+		     (guint64)_mm256_extract_epi64(sums, 3);
+	}
+	return n + base64_chars_tail(p + i, len - i);
+}
+#endif
+
 static guint64
 base64_chars(const guint8 *p, gsize len)
 {
+#ifdef HAVE_BASE64_AVX2
+	static int avx2 = -1;
+	if (avx2 < 0)
+		avx2 = __builtin_cpu_supports("avx2") ? 1 : 0;
+	if (avx2)
+		return base64_chars_avx2(p, len);
+#endif
 	guint64 n = 0;
 	gsize i = 0;
 #ifdef __SSE2__
@@ -346,9 +413,7 @@ base64_chars(const guint8 *p, gsize len)
 		     (guint64)_mm_cvtsi128_si64(_mm_unpackhi_epi64(sums, sums));
 	}
 #endif
-	for (; i < len; i++)
-		n += (p[i] >= '+' && p[i] < 0x80) & (p[i] != '=');
-	return n;
+	return n + base64_chars_tail(p + i, len - i);
 }
 
 /* Octets a quoted-printable body decodes to, as GMime's decoder counts
@@ -638,14 +703,26 @@ trace_mime_decode(GByteArray *msg, const TraceMimeOptions *options, TraceMimeEmi
                   gpointer user_data)
 {
 	init_gmime();
-	Walk w = {options, emit_func, user_data, msg, NULL, NULL};
+	/* One parser and one set of options for every message (one thread):
+	 * g_mime_parser_init_with_stream() resets the parser's state. */
+	static GMimeParser *parser;
+	static GMimeParserOptions *popts;
+	static GString *unfolded;
+	static gboolean busy;
+	g_return_if_fail(!busy); /* emit_func must not decode another message */
+	busy = TRUE;
+	if (parser == NULL) {
+		parser = g_mime_parser_new();
+		popts = g_mime_parser_options_new();
+		unfolded = g_string_sized_new(256);
+	}
+	Walk w = {options, emit_func, user_data, msg, popts, NULL, unfolded};
 	w.warnings = g_array_new(FALSE, FALSE, sizeof(Warning));
-	w.popts = g_mime_parser_options_new();
 	g_mime_parser_options_set_warning_callback(w.popts, on_warning, &w);
 
 	GMimeStream *stream = g_mime_stream_mem_new_with_byte_array(msg);
 	g_mime_stream_mem_set_owner(GMIME_STREAM_MEM(stream), FALSE);
-	GMimeParser *parser = g_mime_parser_new_with_stream(stream);
+	g_mime_parser_init_with_stream(parser, stream);
 	GMimeMessage *message = g_mime_parser_construct_message(parser, w.popts);
 
 	guint64 wire = options->wire_size > msg->len ? options->wire_size : msg->len;
@@ -693,7 +770,8 @@ trace_mime_decode(GByteArray *msg, const TraceMimeOptions *options, TraceMimeEmi
 	g_array_unref(w.warnings);
 	if (message != NULL)
 		g_object_unref(message);
-	g_object_unref(parser);
+	/* The parser keeps a reference to the stream until the next message. */
 	g_object_unref(stream);
-	g_mime_parser_options_free(w.popts);
+	g_mime_parser_options_set_warning_callback(popts, NULL, NULL);
+	busy = FALSE;
 }

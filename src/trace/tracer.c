@@ -48,6 +48,7 @@ struct _Tracer {
 	gboolean tap_ignored;
 	TracerLimits limits;
 	GHashTable *flows; /* FlowKey* -> Flow* */
+	Flow *last_flow;   /* the flow of the last packet: the next one is often its */
 	GQueue lru;        /* Flow*, least recently active first */
 	gsize buffered_total;
 	GHashTable *memory;
@@ -293,6 +294,8 @@ static void
 flow_close(Tracer *tracer, Flow *flow, const char *why)
 {
 	g_hash_table_remove(tracer->flows, &flow->key);
+	if (tracer->last_flow == flow)
+		tracer->last_flow = NULL;
 	g_queue_unlink(&tracer->lru, &flow->link);
 	for (int d = 0; d < 2; d++)
 		trace_reasm_flush(flow->reasm[d]);
@@ -453,7 +456,9 @@ tracer_feed_frame(Tracer *tracer, int linktype, gint64 ts_us, const guint8 *fram
 
 	FlowKey key;
 	make_key(&key, &pkt);
-	Flow *flow = g_hash_table_lookup(tracer->flows, &key);
+	Flow *flow = tracer->last_flow;
+	if (flow == NULL || memcmp(&flow->key, &key, sizeof key) != 0)
+		flow = g_hash_table_lookup(tracer->flows, &key);
 	gboolean syn = (pkt.flags & TRACE_TCP_SYN) != 0;
 	gboolean syn_only = syn && !(pkt.flags & TRACE_TCP_ACK);
 	if (flow != NULL && syn_only && !(flow->syn_seen && flow->client_isn == pkt.seq)) {
@@ -467,8 +472,11 @@ tracer_feed_frame(Tracer *tracer, int linktype, gint64 ts_us, const guint8 *fram
 		flow = flow_new(tracer, &key, &pkt);
 	}
 	flow->last = ts_us;
-	g_queue_unlink(&tracer->lru, &flow->link);
-	g_queue_push_tail_link(&tracer->lru, &flow->link);
+	tracer->last_flow = flow;
+	if (tracer->lru.tail != &flow->link) {
+		g_queue_unlink(&tracer->lru, &flow->link);
+		g_queue_push_tail_link(&tracer->lru, &flow->link);
+	}
 
 	TraceDir dir = (pkt.sport == flow->client_port &&
 	                memcmp(pkt.src, flow->client_addr, pkt.family == 6 ? 16 : 4) == 0)
