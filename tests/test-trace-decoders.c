@@ -2,7 +2,9 @@
  * hold, fed through the tap in pieces of odd sizes: SMTP STARTTLS, AUTH LOGIN,
  * pipelining and BDAT with dot lines; POP3 APOP greeting, [IN-USE], STLS and
  * RSET; IMAP IDLE/DONE, literals both ways, UIDVALIDITY and UIDNEXT across
- * connections of the same capture; implicit TLS ports. */
+ * connections of the same capture; implicit TLS ports; message content (dot
+ * lines, LF-only lines) giving the same events whatever the pieces. */
+#include "trace/trace-sink-json.h"
 #include "trace/trace-tap.h"
 #include "trace/tracer.h"
 #include "test-sink.h"
@@ -318,6 +320,92 @@ test_implicit_tls(Fixture *f, gconstpointer data)
 	g_assert_cmpuint(test_events_count(f->events, TRACE_KIND_COMMAND), ==, 0);
 }
 
+/* The events of a conversation fed in pieces of `piece` octets (each run of
+ * lines in one direction cut independently), as JSON without capture times. */
+static char *
+conversation_json(guint16 server_port, const char *const *lines, gsize piece)
+{
+	g_autoptr(Tracer) tracer = tracer_new();
+	TestSink *sink = test_sink_new();
+	g_autoptr(GPtrArray) events = test_sink_events(sink);
+	tracer_add_sink(tracer, &sink->sink);
+	g_autoptr(GInetSocketAddress) client =
+	    G_INET_SOCKET_ADDRESS(g_inet_socket_address_new_from_string("127.0.0.1", 40001));
+	g_autoptr(GInetSocketAddress) server =
+	    G_INET_SOCKET_ADDRESS(g_inet_socket_address_new_from_string("127.0.0.1", server_port));
+	trace_tap_open(tracer, 1, client, server, 0);
+	while (*lines != NULL) {
+		gboolean c2s = g_str_has_prefix(*lines, "C:");
+		g_autoptr(GString) run = g_string_new(NULL);
+		for (; *lines != NULL && g_str_has_prefix(*lines, "C:") == c2s; lines++) {
+			/* "C| …" ends its line with LF alone. */
+			g_string_append(run, *lines + 3);
+			g_string_append(run, (*lines)[1] == '|' ? "\n" : "\r\n");
+		}
+		for (gsize i = 0; i < run->len; i += piece)
+			trace_tap_data(tracer, 1, NULL, NULL, c2s ? TRACE_DIR_C2S : TRACE_DIR_S2C,
+			               (const guint8 *)run->str + i, MIN(piece, run->len - i), 0);
+	}
+	trace_tap_close(tracer, 1, 0);
+	g_clear_pointer(&tracer, tracer_free);
+	GString *all = g_string_new(NULL);
+	for (guint i = 0; i < events->len; i++) {
+		g_autofree char *j = trace_event_to_json(events->pdata[i]);
+		g_string_append_printf(all, "%s\n", j);
+	}
+	return g_string_free(all, FALSE);
+}
+
+/* Message content is taken whole lines at a time where it can be (no dot
+ * at the start): the events must be the same however the octets arrive. */
+static void
+test_content_in_pieces(Fixture *f, gconstpointer data)
+{
+	(void)f, (void)data;
+	static const char *const smtp[] = {
+	    "S: 220 mx ESMTP",
+	    "C: EHLO c",
+	    "S: 250 mx",
+	    "C: MAIL FROM:<a@example.org>",
+	    "C: RCPT TO:<b@example.org>",
+	    "C: DATA",
+	    "S: 250 ok",
+	    "S: 250 ok",
+	    "S: 354 go",
+	    "C: Subject: dots",
+	    "C: ",
+	    "C: first line",
+	    "C: ..a stuffed line",
+	    "C| a line ending with LF alone",
+	    "C: .",
+	    "C: MAIL FROM:<a@example.org>",
+	    "S: 250 queued",
+	    "S: 250 ok",
+	    NULL,
+	};
+	static const char *const pop3[] = {
+	    "S: +OK ready",  "C: RETR 1",   "S: +OK 60 octets",
+	    "S: Subject: x", "S: ",         "S: ...two dots became three",
+	    "S: body",       "S| LF alone", "S: .",
+	    "C: QUIT",       "S: +OK bye",  NULL,
+	};
+	const struct {
+		guint16 port;
+		const char *const *lines;
+	} cases[] = {{25, smtp}, {110, pop3}};
+	for (gsize c = 0; c < G_N_ELEMENTS(cases); c++) {
+		g_autofree char *whole = conversation_json(cases[c].port, cases[c].lines, 1 << 16);
+		g_assert_nonnull(strstr(whole, "\"dot-stuffing\""));
+		g_assert_nonnull(strstr(whole, "\"end-of-data\""));
+		const gsize pieces[] = {1, 2, 3, 7, 13};
+		for (gsize i = 0; i < G_N_ELEMENTS(pieces); i++) {
+			g_autofree char *cut =
+			    conversation_json(cases[c].port, cases[c].lines, pieces[i]);
+			g_assert_cmpstr(cut, ==, whole);
+		}
+	}
+}
+
 #define ADD(name, fn) g_test_add(name, Fixture, NULL, setup, fn, teardown)
 
 int
@@ -330,5 +418,6 @@ main(int argc, char **argv)
 	ADD("/trace-decoders/pop3/rset-unfinished", test_pop3_rset_and_unfinished);
 	ADD("/trace-decoders/imap/idle-literals-uid", test_imap_idle_literals_uid);
 	ADD("/trace-decoders/implicit-tls", test_implicit_tls);
+	ADD("/trace-decoders/content-in-pieces", test_content_in_pieces);
 	return g_test_run();
 }

@@ -121,6 +121,20 @@ trace_conn_message_append(TraceConn *conn, GByteArray *msg, guint64 *wire_r, con
 		g_byte_array_append(msg, data, (guint)MIN(len, max - msg->len));
 }
 
+gsize
+trace_conn_plain_lines(const guint8 *data, gsize len)
+{
+	/* memchr per line: glibc's memmem goes octet by octet for "\n.". */
+	gsize taken = 0;
+	while (taken < len && data[taken] != '.') {
+		const guint8 *lf = memchr(data + taken, '\n', len - taken);
+		if (lf == NULL)
+			break;
+		taken = (gsize)(lf - data) + 1;
+	}
+	return taken;
+}
+
 static void
 mime_emit(gpointer user_data, TraceEvent *ev)
 {
@@ -274,6 +288,14 @@ frame(TraceConn *conn, TraceDir dir, const guint8 *data, gsize len)
 			break;
 		}
 		case MODE_LINES: {
+			if (s->partial->len == 0 && !s->long_line && conn->decoder->bulk != NULL) {
+				gsize n = conn->decoder->bulk(conn->state, dir, data, len);
+				if (n > 0) {
+					data += n;
+					len -= n;
+					break;
+				}
+			}
 			const guint8 *lf = memchr(data, '\n', len);
 			if (lf == NULL) {
 				if (s->partial->len + len > lim->max_line) {

@@ -23,6 +23,12 @@ typedef struct {
 	 * decoder that never asks. */
 	void (*octets)(gpointer self, TraceDir dir, const guint8 *data, gsize len,
 	               guint64 remaining);
+	/* Optional: whole lines at the start of data that the decoder takes at
+	 * once (message content: SMTP DATA, POP3 RETR), so that a large message
+	 * is not handed over line by line; returns how many octets it took (each
+	 * line with its line end), 0 for none. Only lines line() would have
+	 * handled the same way may be taken. */
+	gsize (*bulk)(gpointer self, TraceDir dir, const guint8 *data, gsize len);
 	/* After a gap: TRUE when data (the first octets after it) begins a line
 	 * of this protocol, e.g. a known verb; decoding then resumes there. NULL
 	 * or FALSE: it resumes after the next line end. */
@@ -68,6 +74,10 @@ void trace_conn_start_tls(TraceConn *conn);
  * per mailbox): string keys and values, owned by the tracer. */
 GHashTable *trace_conn_memory(TraceConn *conn);
 const char *trace_conn_server(const TraceConn *conn);
+/* The longest start of data made of whole lines (each ending with LF) of
+ * which none begins with a dot: message content that needs no unstuffing
+ * and holds no end of data. */
+gsize trace_conn_plain_lines(const guint8 *data, gsize len);
 /* Appends to a message being collected, up to limits.max_message octets
  * (what is beyond is only counted in *wire_r, which counts every octet). */
 void trace_conn_message_append(TraceConn *conn, GByteArray *msg, guint64 *wire_r,

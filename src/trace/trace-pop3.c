@@ -552,6 +552,20 @@ pop3_line(gpointer self, TraceDir dir, const guint8 *line, gsize len, gsize eol)
 		client_command(p, line, len);
 }
 
+/* A message's lines between RETR's (or TOP's) +OK and its end: every line
+ * that begins with no dot is only kept, as multi_line() would. */
+static gsize
+pop3_bulk(gpointer self, TraceDir dir, const guint8 *data, gsize len)
+{
+	Pop3 *p = self;
+	if (dir != TRACE_DIR_S2C || p->server != SERVER_MULTI || !multi_is_message(p->multi))
+		return 0;
+	gsize n = trace_conn_plain_lines(data, len);
+	if (n > 0)
+		trace_conn_message_append(p->conn, p->msg, &p->msg_wire, data, n);
+	return n;
+}
+
 static gboolean
 pop3_line_start(gpointer self, TraceDir dir, const guint8 *data, gsize len)
 {
@@ -617,6 +631,7 @@ const TraceDecoderClass trace_pop3_decoder = {
     .free = pop3_free,
     .line = pop3_line,
     .octets = NULL, /* POP3 never counts octets */
+    .bulk = pop3_bulk,
     .line_start = pop3_line_start,
     .gap = pop3_gap,
     .close = pop3_close,

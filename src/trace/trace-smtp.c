@@ -473,6 +473,20 @@ server_line(Smtp *s, const guint8 *line, gsize len)
 	g_free(p);
 }
 
+/* The message after DATA: every line that begins with no dot is only kept,
+ * as client_data() would. */
+static gsize
+smtp_bulk(gpointer self, TraceDir dir, const guint8 *data, gsize len)
+{
+	Smtp *s = self;
+	if (dir != TRACE_DIR_C2S || s->mode != CLIENT_DATA)
+		return 0;
+	gsize n = trace_conn_plain_lines(data, len);
+	if (n > 0)
+		trace_conn_message_append(s->conn, s->msg, &s->msg_wire, data, n);
+	return n;
+}
+
 static void
 smtp_line(gpointer self, TraceDir dir, const guint8 *line, gsize len, gsize eol)
 {
@@ -598,6 +612,7 @@ const TraceDecoderClass trace_smtp_decoder = {
     .free = smtp_free,
     .line = smtp_line,
     .octets = smtp_octets,
+    .bulk = smtp_bulk,
     .line_start = smtp_line_start,
     .gap = smtp_gap,
     .close = smtp_close,
