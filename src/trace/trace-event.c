@@ -240,24 +240,26 @@ trace_sink_free(TraceSink *sink)
 const char *
 trace_gettext(const char *msgid)
 {
-	/* One process, one thread (DESIGN.md): a plain static cache. */
-	static GHashTable *cache;
+	/* One process, one thread (DESIGN.md): a plain static cache, one slot
+	 * per msgid address (a hash table lookup cost more than the rest of
+	 * this function). */
+	enum { SLOTS = 4096 }; /* a power of two */
+	static struct {
+		const char *msgid, *text;
+	} cache[SLOTS];
 	static char lang[8];
 	if (msgid == NULL)
 		return NULL;
 	const char *now = facteur_i18n_lang();
-	if (cache == NULL || strcmp(lang, now) != 0) {
-		if (cache == NULL)
-			cache = g_hash_table_new(g_direct_hash, g_direct_equal);
-		else
-			g_hash_table_remove_all(cache);
+	if (strcmp(lang, now) != 0) {
+		memset(cache, 0, sizeof cache);
 		g_strlcpy(lang, now, sizeof lang);
 	}
-	const char *t = g_hash_table_lookup(cache, msgid);
-	if (t == NULL) {
-		t = gettext(msgid);
-		if (g_hash_table_size(cache) < 4096)
-			g_hash_table_insert(cache, (gpointer)msgid, (gpointer)t);
+	guint64 h = (guint64)(guintptr)msgid * 0x9E3779B97F4A7C15u;
+	gsize slot = (gsize)(h >> 40) & (SLOTS - 1);
+	if (cache[slot].msgid != msgid) {
+		cache[slot].msgid = msgid;
+		cache[slot].text = gettext(msgid);
 	}
-	return t;
+	return cache[slot].text;
 }

@@ -6,6 +6,7 @@
  * state events when a mailbox's UIDVALIDITY or UIDNEXT changed since an
  * earlier SELECT in the same capture. */
 #include "trace/trace-conn.h"
+#include "trace/tracer.h"
 #include "proto/imap-capability.h"
 #include "proto/imap-code.h"
 #include "proto/imap-command.h"
@@ -114,6 +115,15 @@ keep(Imap *m, char *s)
 	if (s != NULL)
 		g_ptr_array_add(m->scratch, s);
 	return s;
+}
+
+/* "name: explanation", at the same address each time it comes back. */
+static const char *
+labelled(Imap *m, const char *name, const char *text)
+{
+	char *s = g_strdup_printf("%s: %s", name, text);
+	const char *t = tracer_intern(trace_conn_tracer(m->conn), s);
+	return t != NULL ? t : keep(m, s);
 }
 
 static guint64
@@ -460,7 +470,7 @@ explain_capabilities(Imap *m, TraceEvent *ev, const ImapArg *args, const char *c
 		const char *text = ci != NULL ? _(ci->explain)
 		                              : _("a capability facteur does not know; clients "
 		                                  "ignore those they do not understand.");
-		trace_event_explain(ev, keep(m, g_strdup_printf("%s: %s", *w, text)),
+		trace_event_explain(ev, labelled(m, *w, text),
 		                    ci != NULL ? ci->rfc : "RFC 3501 §7.2.1");
 	}
 }
@@ -474,8 +484,7 @@ explain_flags(Imap *m, TraceEvent *ev, const ImapArg *list, ImapFlagKind kind)
 			continue;
 		const ImapFlagInfo *fi = imap_flag_lookup(f, kind);
 		if (fi != NULL)
-			trace_event_explain(
-			    ev, keep(m, g_strdup_printf("%s: %s", f, _(fi->explain))), fi->rfc);
+			trace_event_explain(ev, labelled(m, f, _(fi->explain)), fi->rfc);
 	}
 }
 
@@ -490,9 +499,8 @@ fetch_items(Imap *m, const ImapResponse *r, TraceEvent *ev, GPtrArray *literals)
 		ImapFetchAtt att;
 		g_autofree char *err = NULL;
 		if (imap_fetch_att_parse(name, &att, &err)) {
-			trace_event_explain(
-			    ev, keep(m, g_strdup_printf("%s: %s", name, _(att.info->explain))),
-			    att.info->rfc);
+			trace_event_explain(ev, labelled(m, name, _(att.info->explain)),
+			                    att.info->rfc);
 			if (att.info->id == IMAP_FETCH_FLAGS)
 				explain_flags(m, ev, value, IMAP_FLAG_MESSAGE);
 			imap_fetch_att_clear(&att);
@@ -686,9 +694,7 @@ status_code(Imap *m, TraceEvent *ev, const ImapResponse *r)
 			const ImapFlagInfo *fi =
 			    **w != '\0' ? imap_flag_lookup(*w, IMAP_FLAG_MESSAGE) : NULL;
 			if (fi != NULL)
-				trace_event_explain(
-				    ev, keep(m, g_strdup_printf("%s: %s", *w, _(fi->explain))),
-				    fi->rfc);
+				trace_event_explain(ev, labelled(m, *w, _(fi->explain)), fi->rfc);
 		}
 	}
 	guint64 n;

@@ -206,9 +206,9 @@ typedef struct {
 	TraceSink sink;
 	FILE *out;
 	JsonGenerator *gen;
-	JsonNode *string_node; /* for escaping one string */
-	GHashTable *shapes;    /* ShapeKey* -> Shape* */
-	GHashTable *escaped;   /* explanation address -> Escaped* */
+	JsonNode *string_node;   /* for escaping one string */
+	GHashTable *shapes;      /* ShapeKey* -> Shape* */
+	struct Escaped *escaped; /* ESCAPED_SLOTS explanations in JSON */
 	GString *line;
 } JsonSink;
 
@@ -397,40 +397,43 @@ append_string(JsonSink *js, GString *out, const char *s, gssize len)
 }
 
 /* Explanations are long and come back for every message: their JSON form
- * is kept per address, the content compared on every hit (a string built
- * anew at a reused address is never taken for another). */
-typedef struct {
+ * is kept per address, in a table of slots indexed by the address (a new
+ * one takes its slot's place, so that those built anew for each event never
+ * flush the others out); the content is compared on every hit (a string
+ * built anew at a reused address is never taken for another). */
+#define ESCAPED_SLOTS 4096 /* a power of two */
+
+typedef struct Escaped {
+	const char *ptr;
 	char *text;
 	char *json;
 	gsize json_len;
 } Escaped;
 
 static void
-escaped_free(gpointer p)
+escaped_clear(Escaped *e)
 {
-	Escaped *e = p;
 	g_free(e->text);
 	g_free(e->json);
-	g_free(e);
+	memset(e, 0, sizeof *e);
 }
 
 static void
 append_explanation(JsonSink *js, GString *out, const char *s)
 {
-	Escaped *e = g_hash_table_lookup(js->escaped, s);
-	if (e != NULL && strcmp(e->text, s) == 0) {
+	guint64 h = (guint64)(guintptr)s * 0x9E3779B97F4A7C15u;
+	Escaped *e = &js->escaped[(h >> 40) & (ESCAPED_SLOTS - 1)];
+	if (e->ptr == s && e->text != NULL && strcmp(e->text, s) == 0) {
 		put(out, e->json, e->json_len);
 		return;
 	}
 	gsize start = out->len;
 	append_string(js, out, s, -1);
-	if (g_hash_table_size(js->escaped) >= 4096)
-		g_hash_table_remove_all(js->escaped);
-	e = g_new0(Escaped, 1);
+	escaped_clear(e);
+	e->ptr = s;
 	e->text = g_strdup(s);
 	e->json_len = out->len - start;
 	e->json = g_strndup(out->str + start, e->json_len);
-	g_hash_table_replace(js->escaped, (gpointer)s, e);
 }
 
 static void
@@ -503,7 +506,7 @@ json_sink_init(JsonSink *js, FILE *out)
 {
 	js->out = out;
 	js->gen = json_generator_new();
-	js->escaped = g_hash_table_new_full(g_direct_hash, g_direct_equal, NULL, escaped_free);
+	js->escaped = g_new0(Escaped, ESCAPED_SLOTS);
 	js->string_node = json_node_new(JSON_NODE_VALUE);
 	json_node_set_string(js->string_node, "");
 	js->shapes = g_hash_table_new_full(shape_hash, shape_equal, NULL, shape_free);
@@ -515,7 +518,9 @@ json_sink_clear(JsonSink *js)
 {
 	g_object_unref(js->gen);
 	json_node_unref(js->string_node);
-	g_hash_table_destroy(js->escaped);
+	for (guint i = 0; i < ESCAPED_SLOTS; i++)
+		escaped_clear(&js->escaped[i]);
+	g_free(js->escaped);
 	g_hash_table_destroy(js->shapes);
 	g_string_free(js->line, TRUE);
 }

@@ -21,7 +21,7 @@ typedef struct {
 	gint64 clock_sec;
 	char clock[16];
 	GString *scratch;
-	GHashTable *wrapped; /* WrapKey* -> Wrapped* (owned) */
+	struct Wrapped *wrapped; /* WRAP_SLOTS rendered explanations */
 } TextSink;
 
 #define RESET   "\033[0m"
@@ -188,51 +188,48 @@ append_wrapped(TextSink *t, const char *prefix, guint prefix_cols, guint indent,
 
 /* Rendering an explanation (wrapping, colour) is the text sink's main cost,
  * and the same few hundred explanations come back for every message: the
- * rendered lines are kept per (text, rfc, indent). The key holds the
- * pointers; the content is compared on every hit, so a string built anew at a
- * reused address is never mistaken for another. */
-typedef struct {
+ * rendered lines are kept per (text, rfc, indent), in a table of slots
+ * indexed by the pointers (a new explanation takes its slot's place, so the
+ * ones built anew for each event never flush the others out). The content
+ * is compared on every hit, so a string built anew at a reused address is
+ * never mistaken for another. */
+#define WRAP_SLOTS 4096 /* a power of two */
+
+typedef struct Wrapped {
 	const char *text_ptr, *rfc_ptr;
 	guint indent;
-} WrapKey;
-
-typedef struct {
-	WrapKey key;
 	char *text, *rfc; /* copies, to check hits */
 	char *rendered;
 	gsize len;
 } Wrapped;
 
-static guint
-wrap_key_hash(gconstpointer p)
-{
-	const WrapKey *k = p;
-	return g_direct_hash(k->text_ptr) ^ (g_direct_hash(k->rfc_ptr) * 31u) ^ k->indent;
-}
-
-static gboolean
-wrap_key_equal(gconstpointer a, gconstpointer b)
-{
-	const WrapKey *x = a, *y = b;
-	return x->text_ptr == y->text_ptr && x->rfc_ptr == y->rfc_ptr && x->indent == y->indent;
-}
-
 static void
-wrapped_free(gpointer p)
+wrapped_clear(Wrapped *w)
 {
-	Wrapped *w = p;
 	g_free(w->text);
 	g_free(w->rfc);
 	g_free(w->rendered);
-	g_free(w);
+	memset(w, 0, sizeof *w);
+}
+
+static Wrapped *
+wrap_slot(TextSink *t, const TraceExplain *x, guint indent)
+{
+	guint64 h = ((guint64)(guintptr)x->text * 0x9E3779B97F4A7C15u) ^
+	            ((guint64)(guintptr)x->rfc * 0xff51afd7ed558ccdu) ^
+	            ((guint64)indent * 0xc4ceb9fe1a85ec53u);
+	h ^= h >> 29;
+	h *= 0xbf58476d1ce4e5b9u;
+	return &t->wrapped[(h >> 32) & (WRAP_SLOTS - 1)];
 }
 
 static void
 append_explanation(TextSink *t, const TraceExplain *x, guint indent)
 {
-	WrapKey key = {x->text, x->rfc, indent};
-	Wrapped *w = g_hash_table_lookup(t->wrapped, &key);
-	if (w != NULL && strcmp(w->text, x->text) == 0 && g_strcmp0(w->rfc, x->rfc) == 0) {
+	Wrapped *w = wrap_slot(t, x, indent);
+	if (w->text != NULL && w->text_ptr == x->text && w->rfc_ptr == x->rfc &&
+	    w->indent == indent && strcmp(w->text, x->text) == 0 &&
+	    g_strcmp0(w->rfc, x->rfc) == 0) {
 		g_string_append_len(t->buf, w->rendered, (gssize)w->len);
 		return;
 	}
@@ -251,15 +248,14 @@ append_explanation(TextSink *t, const TraceExplain *x, guint indent)
 		g_string_truncate(t->buf, t->buf->len - 1);
 		g_string_append(t->buf, RESET "\n");
 	}
-	if (g_hash_table_size(t->wrapped) >= 4096)
-		g_hash_table_remove_all(t->wrapped);
-	w = g_new0(Wrapped, 1);
-	w->key = key;
+	wrapped_clear(w);
+	w->text_ptr = x->text;
+	w->rfc_ptr = x->rfc;
+	w->indent = indent;
 	w->text = g_strdup(x->text);
 	w->rfc = g_strdup(x->rfc);
 	w->len = t->buf->len - start;
 	w->rendered = g_strndup(t->buf->str + start, w->len);
-	g_hash_table_replace(t->wrapped, &w->key, w);
 }
 
 static void
@@ -566,7 +562,9 @@ text_free(TraceSink *sink)
 	fflush(t->out);
 	g_string_free(t->buf, TRUE);
 	g_string_free(t->scratch, TRUE);
-	g_hash_table_destroy(t->wrapped);
+	for (guint i = 0; i < WRAP_SLOTS; i++)
+		wrapped_clear(&t->wrapped[i]);
+	g_free(t->wrapped);
 	g_free(t);
 }
 
@@ -584,7 +582,7 @@ trace_sink_text_new(FILE *out, TraceColorMode mode)
 	t->out = out;
 	t->buf = g_string_sized_new(1024);
 	t->scratch = g_string_sized_new(256);
-	t->wrapped = g_hash_table_new_full(wrap_key_hash, wrap_key_equal, NULL, wrapped_free);
+	t->wrapped = g_new0(Wrapped, WRAP_SLOTS);
 	const char *no_color = g_getenv("NO_COLOR");
 	gboolean tty = isatty(fileno(out));
 	t->color = mode == TRACE_COLOR_ALWAYS ||

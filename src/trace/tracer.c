@@ -52,6 +52,7 @@ struct _Tracer {
 	GQueue lru;        /* Flow*, least recently active first */
 	gsize buffered_total;
 	GHashTable *memory;
+	GHashTable *interned;  /* owned char* (key and value) */
 	GHashTable *tap_conns; /* owned guint64 id -> TraceConn* (trace-tap.c) */
 	gint64 now;
 	guint notes_per_kind[8];
@@ -110,6 +111,7 @@ tracer_new(void)
 	t->limits.conn.max_message = 16 * 1024 * 1024;
 	t->flows = g_hash_table_new(flow_key_hash, flow_key_equal);
 	t->memory = g_hash_table_new_full(g_str_hash, g_str_equal, g_free, g_free);
+	t->interned = g_hash_table_new_full(g_str_hash, g_str_equal, g_free, NULL);
 	t->tap_conns = g_hash_table_new_full(g_int64_hash, g_int64_equal, g_free, NULL);
 	return t;
 }
@@ -228,6 +230,22 @@ tracer_port_proto(const Tracer *tracer, guint16 port, gboolean *implicit_tls_r)
 	if (implicit_tls_r != NULL)
 		*implicit_tls_r = (v & PORT_TLS) != 0;
 	return (TraceProto)(v & ~PORT_TLS);
+}
+
+#define MAX_INTERNED 4096
+
+const char *
+tracer_intern(Tracer *tracer, char *s)
+{
+	const char *known = g_hash_table_lookup(tracer->interned, s);
+	if (known != NULL) {
+		g_free(s);
+		return known;
+	}
+	if (g_hash_table_size(tracer->interned) >= MAX_INTERNED)
+		return NULL;
+	g_hash_table_insert(tracer->interned, s, s);
+	return s;
 }
 
 guint
@@ -549,6 +567,7 @@ tracer_free(Tracer *tracer)
 	tracer_finish(tracer, tracer->now);
 	g_hash_table_destroy(tracer->flows);
 	g_hash_table_destroy(tracer->memory);
+	g_hash_table_destroy(tracer->interned);
 	g_hash_table_destroy(tracer->tap_conns);
 	g_array_unref(tracer->extra_ports);
 	g_ptr_array_unref(tracer->sinks);

@@ -64,6 +64,12 @@ const TraceConnLimits *tracer_conn_limits(Tracer *tracer);
 GHashTable *tracer_memory(Tracer *tracer);
 /* Looks up a port: the protocol, or NONE. */
 TraceProto tracer_port_proto(const Tracer *tracer, guint16 port, gboolean *implicit_tls_r);
+/* The same text at the same address for as long as the tracer lives (the
+ * sinks keep what they render per address): for explanations composed per
+ * event ("\\Seen: The message has been read."). Takes s and returns the
+ * string to use; NULL when the table is full (4096 strings): s is then the
+ * caller's again. */
+const char *tracer_intern(Tracer *tracer, char *s);
 /* Numbers a new connection. */
 guint tracer_next_conn_number(Tracer *tracer);
 /* The tap's connections: owned guint64 id -> TraceConn* (ended by tracer_finish()). */
