@@ -7,6 +7,9 @@
 #include "trace/trace-i18n.h"
 
 #include <string.h>
+#ifdef __SSE2__
+#include <emmintrin.h>
+#endif
 
 typedef enum {
 	MODE_LINES,
@@ -124,15 +127,27 @@ trace_conn_message_append(TraceConn *conn, GByteArray *msg, guint64 *wire_r, con
 gsize
 trace_conn_plain_lines(const guint8 *data, gsize len)
 {
-	/* memchr per line: glibc's memmem goes octet by octet for "\n.". */
-	gsize taken = 0;
-	while (taken < len && data[taken] != '.') {
-		const guint8 *lf = memchr(data + taken, '\n', len - taken);
-		if (lf == NULL)
-			break;
-		taken = (gsize)(lf - data) + 1;
+	if (len == 0 || data[0] == '.')
+		return 0;
+	/* The first "\n." (a line that begins with a dot follows), else the last
+	 * line end; glibc's memmem goes octet by octet for such a needle. */
+	gsize i = 0;
+#ifdef __SSE2__
+	const __m128i lf = _mm_set1_epi8('\n'), dot = _mm_set1_epi8('.');
+	for (; i + 17 <= len; i += 16) {
+		__m128i a = _mm_loadu_si128((const __m128i *)(const void *)(data + i));
+		__m128i b = _mm_loadu_si128((const __m128i *)(const void *)(data + i + 1));
+		int m =
+		    _mm_movemask_epi8(_mm_and_si128(_mm_cmpeq_epi8(a, lf), _mm_cmpeq_epi8(b, dot)));
+		if (m != 0)
+			return i + (gsize)__builtin_ctz((unsigned)m) + 1;
 	}
-	return taken;
+#endif
+	for (; i + 1 < len; i++)
+		if (data[i] == '\n' && data[i + 1] == '.')
+			return i + 1;
+	const guint8 *end = memrchr(data, '\n', len);
+	return end != NULL ? (gsize)(end - data) + 1 : 0;
 }
 
 static void

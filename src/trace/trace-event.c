@@ -3,12 +3,17 @@
 #include "trace/trace-event.h"
 #include "trace/trace-i18n.h"
 
+#include <stddef.h>
 #include <string.h>
 
 void
 trace_event_init(TraceEvent *ev)
 {
-	memset(ev, 0, sizeof *ev);
+	/* Everything but the explanations (n_explain says how many are set):
+	 * they are most of the struct, and an event is made for every line. */
+	memset(ev, 0, offsetof(TraceEvent, explain));
+	memset((char *)ev + offsetof(TraceEvent, n_explain), 0,
+	       sizeof *ev - offsetof(TraceEvent, n_explain));
 	ev->size = -1;
 	ev->decoded_size = -1;
 	ev->elapsed_us = -1;

@@ -112,7 +112,8 @@ typedef struct {
 	const char *summary; /* "SYN", "ACK len 120", "FIN ACK" */
 } TraceEvent;
 
-/* Clears ev to an empty event (size fields -1, elapsed_us -1). */
+/* Clears ev to an empty event (size fields -1, elapsed_us -1); the
+ * explanations past n_explain (0) are left as they were: read only n_explain. */
 void trace_event_init(TraceEvent *ev);
 /* Appends an explanation (ignored beyond TRACE_EVENT_MAX_EXPLAIN or when text is NULL). */
 void trace_event_explain(TraceEvent *ev, const char *text, const char *rfc);

@@ -97,6 +97,10 @@ static const char *const field_names[N_FIELDS] = {
 };
 
 #define BIT(f) (G_GUINT64_CONSTANT(1) << (f))
+/* Strings the tracer makes itself, always printable ASCII: the names of
+ * protocols, directions, kinds and MIME roles, and addresses ("ip:port"). */
+static const guint64 trusted =
+    BIT(F_CLIENT) | BIT(F_SERVER) | BIT(F_PROTO) | BIT(F_DIR) | BIT(F_KIND) | BIT(F_MIME);
 /* The fields written as numbers; the others are strings (more: a boolean). */
 static const guint64 numeric = BIT(F_ID) | BIT(F_CONN) | BIT(F_PAIR) | BIT(F_ELAPSED) |
                                BIT(F_DEPTH) | BIT(F_SIZE) | BIT(F_DECODED_SIZE) | BIT(F_SPORT) |
@@ -321,13 +325,15 @@ static gboolean
 plain_ascii(const char *s, gsize len)
 {
 #ifdef __SSE2__
-	char pad[16];
 	if (len < 16) {
-		/* A short string: checked as 16 octets, padded with a plain one. */
-		memset(pad, 'a', sizeof pad);
-		memcpy(pad, s, len);
-		s = pad;
-		len = sizeof pad;
+		/* Short strings octet by octet (copied into a padded block, they cost
+		 * a stalled load: the copy's stores cannot be forwarded to it). */
+		for (gsize i = 0; i < len; i++) {
+			guchar c = (guchar)s[i];
+			if (c < 0x20 || c >= 0x80 || c == '"' || c == '\\')
+				return FALSE;
+		}
+		return TRUE;
 	}
 	/* Signed comparison: octets from 0x80 are negative, below ' ' too. 16
 	 * octets at a time, the last block overlapping the one before it. */
@@ -353,6 +359,14 @@ plain_ascii(const char *s, gsize len)
 	}
 	return TRUE;
 #endif
+}
+
+static void
+append_trusted(GString *out, const char *s)
+{
+	put_c(out, '"');
+	put(out, s, strlen(s));
+	put_c(out, '"');
 }
 
 /* A JSON string: as it is when nothing needs escaping (no quote, backslash or
@@ -495,6 +509,8 @@ format(JsonSink *js, const TraceEvent *ev)
 			append_number(out, v.num[what]);
 		else if (what == F_RAW)
 			append_string(js, out, (const char *)ev->raw, (gssize)ev->raw_len);
+		else if (trusted & BIT(what))
+			append_trusted(out, v.str[what]);
 		else
 			append_string(js, out, v.str[what], -1);
 	}
