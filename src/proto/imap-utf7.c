@@ -165,6 +165,11 @@ imap_utf7_decode(const char *utf7, char **error_r)
 				return fail(error_r, out,
 				            g_strdup(_("A UTF-16 low surrogate comes without its "
 				                       "high surrogate.")));
+			} else if (u == 0) {
+				/* It would end the name as a C string: "a&AAA-b" is not "a". */
+				return fail(error_r, out,
+				            g_strdup(_("U+0000 (NUL) may not appear in a mailbox "
+				                       "name.")));
 			} else if (is_direct(u)) {
 				return fail(error_r, out,
 				            g_strdup_printf(_("“%c” is encoded in base64 but must "
