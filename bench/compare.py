@@ -477,29 +477,35 @@ def main():
                 if port is None:
                     continue
                 outputs[who] = fn(port, n)  # warm-up (and Dovecot builds its index)
+            times = {who: [] for who in outputs}
+            for r in range(args.rounds):
+                # Rounds interleaved, the first server alternating: a change in the
+                # machine's load (it is shared) falls on both.
+                order = list(outputs) if r % 2 == 0 else list(reversed(outputs))
+                for who in order:
+                    times[who].append(timed(fn, targets[who][proto], n)[0])
             for who in outputs:
-                times = []
-                for _ in range(args.rounds):
-                    # Alternate which server goes first from round to round.
-                    times.append(timed(fn, targets[who][proto], n)[0])
-                row[who] = statistics.median(times)
+                row[who] = statistics.median(times[who])
+                row[who + "_range"] = [min(times[who]), max(times[who])]
             if "facteur" in outputs and "other" in outputs and outputs["facteur"] != outputs["other"]:
                 row["note"] = f"different answers: facteur {outputs['facteur']}, " \
                               f"Dovecot {outputs['other']}"
             results[title] = row
-            print(f"{title}: " + ", ".join(f"{k} {v:.3f} s" if isinstance(v, float) else f"{k}: {v}"
-                                           for k, v in row.items()), flush=True)
-        for who in ("facteur", "other"):
-            acked, stored = [], []
-            for _ in range(args.rounds):
-                a, s = smtp_deliver(targets[who]["smtp"], args.deliveries, args.smtp_clients,
-                                    targets[who]["new"], rng)
-                acked.append(a)
-                stored.append(s)
-            results.setdefault(f"SMTP {args.deliveries} deliveries, last 250", {})[who] = \
-                statistics.median(acked)
-            results.setdefault(f"SMTP {args.deliveries} deliveries, all in the Maildir", {})[who] = \
-                statistics.median(stored)
+            print(f"{title}: " + ", ".join(f"{k} {row[k]:.3f} s" for k in outputs), flush=True)
+        acked = {"facteur": [], "other": []}
+        stored = {"facteur": [], "other": []}
+        for r in range(args.rounds):
+            for who in (("facteur", "other") if r % 2 == 0 else ("other", "facteur")):
+                a, s_ = smtp_deliver(targets[who]["smtp"], args.deliveries, args.smtp_clients,
+                                     targets[who]["new"], rng)
+                acked[who].append(a)
+                stored[who].append(s_)
+        for title, series in ((f"SMTP {args.deliveries} deliveries, last 250", acked),
+                              (f"SMTP {args.deliveries} deliveries, all in the Maildir", stored)):
+            row = results.setdefault(title, {})
+            for who, xs in series.items():
+                row[who] = statistics.median(xs)
+                row[who + "_range"] = [min(xs), max(xs)]
         print()
         print(f"{'workload':48s} {'facteur':>9s} {'other':>9s} {'ratio':>7s}")
         names = {"POP3": "Dovecot", "IMAP": "Dovecot", "SMTP": "Postfix"}
@@ -512,6 +518,10 @@ def main():
             os_ = f"{o:9.3f}" if o is not None else "      n/a"
             rs = f"{ratio:7.2f}" if ratio else "    n/a"
             print(f"{title:48s} {fs} {os_} {rs}  (other = {row['other_name']})")
+            if "facteur_range" in row and "other_range" in row:
+                fr, orr = row["facteur_range"], row["other_range"]
+                print(f"{'':48s} rounds: facteur {fr[0]:.3f}–{fr[1]:.3f}, "
+                      f"other {orr[0]:.3f}–{orr[1]:.3f}")
             if "note" in row:
                 print(f"    note: {row['note']}")
         print("times in seconds (median of the rounds); ratio = facteur / other, "

@@ -18,10 +18,27 @@ usage(FILE *out)
 	fprintf(out, "%s\n", _("Exit status: 0 success, 1 failure, 2 bad command line or bad input file."));
 }
 
+/* --lang must act before GOption prints --help, wherever it stands; an unknown
+ * language is left for the command's parser to refuse. */
+static void
+early_lang(int argc, char **argv)
+{
+	for (int i = 1; i < argc && strcmp(argv[i], "--") != 0; i++) {
+		const char *v = NULL;
+		if (g_str_has_prefix(argv[i], "--lang="))
+			v = argv[i] + 7;
+		else if (strcmp(argv[i], "--lang") == 0 && i + 1 < argc)
+			v = argv[i + 1];
+		if (v != NULL && facteur_i18n_is_known(v))
+			facteur_i18n_set_lang(v);
+	}
+}
+
 int
 main(int argc, char **argv)
 {
 	facteur_i18n_init();
+	early_lang(argc, argv);
 	g_set_prgname("facteur");
 
 	if (argc < 2) {

@@ -176,6 +176,22 @@ test_shipped(void)
 		const Scenario *a = list->pdata[i - 1], *b = list->pdata[i];
 		g_assert_cmpstr(a->id, <, b->id);
 	}
+	/* Each names a lesson that exists, in both languages. */
+	for (guint i = 0; i < list->len; i++) {
+		const Scenario *sc = list->pdata[i];
+		g_assert_nonnull(sc->lesson);
+		g_assert_nonnull(sc->title[0]);
+		g_assert_nonnull(sc->title[1]);
+		g_assert_nonnull(sc->summary[0]);
+		g_assert_nonnull(sc->summary[1]);
+		for (int l = 0; l < 2; l++) {
+			g_autofree char *md = g_strconcat(sc->lesson, ".md", NULL);
+			g_autofree char *path = g_build_filename(dir, "..", "lessons",
+								 l == 0 ? "fr" : "en", md, NULL);
+			if (!g_file_test(path, G_FILE_TEST_EXISTS))
+				g_error("%s: lesson %s not found (%s)", sc->id, sc->lesson, path);
+		}
+	}
 }
 
 int

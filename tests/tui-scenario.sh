@@ -10,18 +10,18 @@ start 160 48 "$F" --lang fr
 wait_for "05-pop3-dele-rset-quit"
 ok $? "home lists the scenario"
 keys /
-wait_for "Search:" 5
+wait_for "Recherche" 5
 keys "05-pop3-dele" Enter
 keys Enter
 wait_for "(05-pop3-dele-rset-quit)" 10
 ok $? "Enter on the scenario opens the scenario screen"
 wait_for "DELE ne fait que marquer" 5
 ok $? "the Lesson pane shows the scenario's French summary"
-wait_for "capture:" 5
-ok $? "the Packets pane says how packets are captured"
+wait_for "capture :" 5
+ok $? "the Packets pane says how packets are captured (in French)"
 
 keys Space
-wait_for "Step 1/7" 15 && wait_for "Bob se connecte" 5
+wait_for "Étape 1/7" 15 && wait_for "Bob se connecte" 5
 ok $? "Space plays step 1: its number out of the total and its French narration"
 wait_for "+OK" 10 && wait_for "USER bob" 5
 ok $? "the Conversation pane shows the client's commands and the server's replies"

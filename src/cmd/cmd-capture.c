@@ -7,6 +7,7 @@
 #include "trace/trace-sink-text.h"
 #include "trace/tracer.h"
 
+#include <inttypes.h>
 #include <glib-unix.h>
 #include <stdio.h>
 
@@ -27,12 +28,12 @@ run(int argc, char **argv)
 	g_auto(GStrv) ports = NULL;
 	const GOptionEntry entries[] = {
 	    {"interface", 'i', 0, G_OPTION_ARG_STRING, &iface,
-	     N_("Capture on this interface (default lo)"), "IFACE"},
+	     N_("Capture on this interface (default lo)"), N_("IFACE")},
 	    {"write", 'w', 0, G_OPTION_ARG_FILENAME, &write_path,
-	     N_("Also save the packets to FILE (pcap, opens in Wireshark)"), "FILE"},
+	     N_("Also save the packets to FILE (pcap, opens in Wireshark)"), N_("FILE")},
 	    {"port", 0, 0, G_OPTION_ARG_STRING_ARRAY, &ports,
 	     N_("Also capture and decode port N as PROTO (smtp, pop3 or imap); repeatable"),
-	     "PROTO=N"},
+	     N_("PROTO=N")},
 	    {"json", 0, 0, G_OPTION_ARG_NONE, &json,
 	     N_("Write JSON Lines (one event per line) instead of text"), NULL},
 	    {"packets", 0, 0, G_OPTION_ARG_NONE, &packets,
@@ -88,7 +89,7 @@ run(int argc, char **argv)
 	trace_live_stop(live);
 	tracer_finish(tracer, g_get_real_time());
 	if (!json)
-		fprintf(stderr, _("facteur capture: %" G_GUINT64_FORMAT " packets captured.\n"), n);
+		fprintf(stderr, _("facteur capture: %" PRIu64 " packets captured.\n"), n);
 	return FACTEUR_EXIT_OK;
 }
 

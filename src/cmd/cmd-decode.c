@@ -20,7 +20,7 @@ run(int argc, char **argv)
 	    {"json", 0, 0, G_OPTION_ARG_NONE, &json,
 	     N_("Write JSON Lines (one event per line) instead of text"), NULL},
 	    {"port", 0, 0, G_OPTION_ARG_STRING_ARRAY, &ports,
-	     N_("Also decode port N as PROTO (smtp, pop3 or imap); repeatable"), "PROTO=N"},
+	     N_("Also decode port N as PROTO (smtp, pop3 or imap); repeatable"), N_("PROTO=N")},
 	    {"packets", 0, 0, G_OPTION_ARG_NONE, &packets,
 	     N_("Also show every TCP segment (flags, sequence numbers, length)"), NULL},
 	    G_OPTION_ENTRY_NULL,

@@ -148,7 +148,7 @@ run(int argc, char **argv)
 	    {"list", 0, 0, G_OPTION_ARG_NONE, &list, N_("List the scenarios and their titles"),
 	     NULL},
 	    {"capture", 0, 0, G_OPTION_ARG_STRING, &capture,
-	     N_("auto (libpcap when permitted, else the in-process tap), tap or pcap"), "MODE"},
+	     N_("auto (libpcap when permitted, else the in-process tap), tap or pcap"), N_("MODE")},
 	    {"packets", 0, 0, G_OPTION_ARG_NONE, &packets, N_("Also show every TCP segment"), NULL},
 	    G_OPTION_ENTRY_NULL,
 	};

@@ -34,7 +34,7 @@ static char *opt_lang;
 
 static const GOptionEntry lang_entries[] = {
     {"lang", 0, 0, G_OPTION_ARG_STRING, &opt_lang,
-     N_("Language of the interface and explanations (fr or en)"), "LANG"},
+     N_("Language of the interface and explanations (fr or en)"), N_("LANG")},
     G_OPTION_ENTRY_NULL,
 };
 

@@ -41,10 +41,10 @@ const GOptionEntry *
 serve_option_entries(ServeOptions *o)
 {
 	/* One static table per process is enough: one ServeOptions is parsed. */
-	static GOptionEntry entries[13];
+	static GOptionEntry entries[15];
 	GOptionEntry e[] = {
 	    {"listen", 0, 0, G_OPTION_ARG_STRING, &o->listen,
-	     N_("Address to listen on (default 127.0.0.1)"), "ADDR"},
+	     N_("Address to listen on (default 127.0.0.1)"), N_("ADDR")},
 	    {"smtp-port", 0, 0, G_OPTION_ARG_INT, &o->ports[SERVER_SMTP],
 	     N_("SMTP port (default 2525; 0 picks a free port)"), "N"},
 	    {"pop3-port", 0, 0, G_OPTION_ARG_INT, &o->ports[SERVER_POP3],
@@ -54,17 +54,23 @@ serve_option_entries(ServeOptions *o)
 	    {"data", 0, 0, G_OPTION_ARG_FILENAME, &o->data_dir,
 	     N_("Mail store directory (default ~/.local/share/facteur; created with demo "
 	        "mail)"),
-	     "DIR"},
+	     N_("DIR")},
 	    {"port-file", 0, 0, G_OPTION_ARG_FILENAME, &o->port_file,
-	     N_("Write the ports in use to FILE (smtp=N, pop3=N, imap=N lines)"), "FILE"},
+	     N_("Write the ports in use to FILE (smtp=N, pop3=N, imap=N lines)"), N_("FILE")},
 	    {"smtp-timeout", 0, 0, G_OPTION_ARG_INT, &o->timeouts[SERVER_SMTP],
-	     N_("Seconds an idle SMTP client is kept (default 300)"), "S"},
+	     N_("Seconds an idle SMTP client is kept (default 300)"), N_("S")},
 	    {"pop3-timeout", 0, 0, G_OPTION_ARG_INT, &o->timeouts[SERVER_POP3],
-	     N_("Seconds an idle POP3 client is kept (default 600)"), "S"},
+	     N_("Seconds an idle POP3 client is kept (default 600)"), N_("S")},
 	    {"imap-timeout", 0, 0, G_OPTION_ARG_INT, &o->timeouts[SERVER_IMAP],
-	     N_("Seconds an idle IMAP client is kept (default 1800)"), "S"},
+	     N_("Seconds an idle IMAP client is kept (default 1800)"), N_("S")},
 	    {"max-connections", 0, 0, G_OPTION_ARG_INT, &o->max_connections,
 	     N_("Connections allowed per protocol (default 1000)"), "N"},
+	    {"trace", 0, 0, G_OPTION_ARG_NONE, &o->trace,
+	     N_("Print the live annotated trace of the servers' traffic (libpcap on lo when "
+	        "permitted, else the in-process tap)"),
+	     NULL},
+	    {"json", 0, 0, G_OPTION_ARG_NONE, &o->json,
+	     N_("With --trace: write the trace as JSON Lines"), NULL},
 	    {"deterministic", 0, 0, G_OPTION_ARG_NONE, &o->deterministic,
 	     N_("Fixed clock and counters: the same dates and UIDVALIDITY values every run"), NULL},
 	    G_OPTION_ENTRY_NULL,

@@ -16,7 +16,8 @@ typedef struct {
 	char *data_dir;                   /* NULL: $XDG_DATA_HOME/facteur */
 	char *port_file;                  /* write the bound ports there */
 	gboolean deterministic;
-	gboolean trace;
+	gboolean trace; /* --trace: the live annotated trace of the servers' traffic */
+	gboolean json;  /* --json: that trace as JSON Lines */
 } ServeOptions;
 
 typedef struct _ServeSetup ServeSetup;

@@ -1032,12 +1032,10 @@ imap_parser_feed(ImapParser *p, const void *data, gsize len, gsize *consumed_r)
 				guess_tag(p, p->seg->str, p->seg->len);
 				set_error(p, IMAP_PARSE_ERROR_LINE_TOO_LONG,
 				          p->side == IMAP_PARSER_COMMANDS
-				              ? N_("Command line longer than %" G_GSIZE_FORMAT
-				                   " octets (literals not counted): over this "
-				                   "server's limit.")
-				              : N_("Response longer than %" G_GSIZE_FORMAT
-				                   " octets (literals not counted): over the "
-				                   "limit."),
+				              ? N_("Command line longer than %zu octets (literals "
+				                   "not counted): over this server's limit.")
+				              : N_("Response longer than %zu octets (literals not "
+				                   "counted): over the limit."),
 				          p->limits.max_line);
 				g_string_truncate(p->seg, 0);
 				i += n;
@@ -1074,18 +1072,16 @@ imap_parser_feed(ImapParser *p, const void *data, gsize len, gsize *consumed_r)
 			gsize size = p->literal_size;
 			if (size > p->limits.max_literal ||
 			    size > p->limits.max_literal_total - p->literal_total) {
-				set_error(
-				    p, IMAP_PARSE_ERROR_LITERAL_TOO_LARGE,
-				    size > p->limits.max_literal
-				        ? N_("Literal of %" G_GSIZE_FORMAT
-				             " octets: larger than the limit of %" G_GSIZE_FORMAT
-				             " octets.")
-				        : N_("Literal of %" G_GSIZE_FORMAT
-				             " octets: the literals of this command would "
-				             "exceed %" G_GSIZE_FORMAT " octets."),
-				    size,
-				    size > p->limits.max_literal ? p->limits.max_literal
-				                                 : p->limits.max_literal_total);
+				set_error(p, IMAP_PARSE_ERROR_LITERAL_TOO_LARGE,
+				          size > p->limits.max_literal
+				              ? N_("Literal of %zu octets: larger than the limit "
+				                   "of %zu octets.")
+				              : N_("Literal of %zu octets: the literals of this "
+				                   "command would exceed %zu octets."),
+				          size,
+				          size > p->limits.max_literal
+				              ? p->limits.max_literal
+				              : p->limits.max_literal_total);
 				/* A {n+} literal comes anyway: drop its octets. */
 				if (!p->literal_sync && size > 0) {
 					p->skip_literal = size;

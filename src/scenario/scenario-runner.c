@@ -9,9 +9,9 @@
 #include "core/facteur-paths.h"
 #include "proto/pop3-proto.h"
 #include "scenario/scenario-client.h"
+#include "scenario/tap-glue.h"
 #include "server/server.h"
 #include "trace/trace-live.h"
-#include "trace/trace-tap.h"
 #include "trace/tracer.h"
 
 #include <errno.h>
@@ -104,24 +104,14 @@ static void
 on_tap(const ServerTapEvent *ev, gpointer data)
 {
 	ScenarioRunner *r = data;
-	Tracer *tracer = r->tracer;
 	guint16 port = g_inet_socket_address_get_port(ev->client);
-	/* Forwarded always: the tracer ignores the tap while libpcap captures. */
-	switch (ev->kind) {
-	case SERVER_TAP_OPEN:
+	if (ev->kind == SERVER_TAP_OPEN)
 		g_hash_table_add(r->server_side, GUINT_TO_POINTER(port));
-		trace_tap_open(tracer, ev->conn_id, ev->client, ev->server, ev->time_us);
-		break;
-	case SERVER_TAP_DATA:
-		trace_tap_data(tracer, ev->conn_id, ev->client, ev->server,
-		               ev->from_client ? TRACE_DIR_C2S : TRACE_DIR_S2C, ev->data, ev->len,
-		               ev->time_us);
-		break;
-	case SERVER_TAP_CLOSE:
-		trace_tap_close(tracer, ev->conn_id, ev->time_us);
+	/* Forwarded always: the tracer ignores the tap while libpcap captures. */
+	tap_glue_forward(ev, r->tracer);
+	if (ev->kind == SERVER_TAP_CLOSE) {
 		g_hash_table_remove(r->server_side, GUINT_TO_POINTER(port));
 		on_server_side_closed(r, port);
-		break;
 	}
 }
 
@@ -832,14 +822,9 @@ scenario_runner_new(const Scenario *sc, const ScenarioRunnerOptions *options,
 		scenario_runner_free(r);
 		return NULL;
 	}
-	static const TraceProto tmap[] = {TRACE_PROTO_SMTP, TRACE_PROTO_POP3, TRACE_PROTO_IMAP};
 	TracePort ports[SERVER_N_PROTOCOLS];
 	gsize n_ports = 0;
-	for (int p = 0; p < SERVER_N_PROTOCOLS; p++) {
-		if (server_protocols[p] != NULL)
-			ports[n_ports++] =
-			    (TracePort){.port = servers_get_port(r->servers, p), .proto = tmap[p]};
-	}
+	tap_glue_ports(r->servers, ports, &n_ports);
 	servers_set_tap(r->servers, on_tap, r);
 	if (r->options.capture == SCENARIO_CAPTURE_TAP) {
 		/* The tap only: register the ports without trying libpcap. */

@@ -948,5 +948,6 @@ const ServerProtocol server_protocol_imap = {
     .idle_timeout = session_idle_timeout,
     .shutdown = session_shutdown,
     .drained = session_drained,
+    /* TRANSLATORS: a reply sent on the wire: keep "* BYE", and ASCII only. */
     .too_many_connections = N_("* BYE Too many connections, try again later"),
 };

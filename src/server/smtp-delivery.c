@@ -143,10 +143,8 @@ smtp_delivery_write(SmtpDelivery *d, const guint8 *data, gsize len)
 	if (d->size + out->len < d->size || d->size + out->len > d->max) {
 		d->size = d->max + 1;
 		if (d->error == NULL)
-			fail(d,
-			     g_error_new(STORE_ERROR, STORE_ERROR_LIMIT,
-			                 _("the message is larger than %" G_GSIZE_FORMAT " octets"),
-			                 d->max));
+			fail(d, g_error_new(STORE_ERROR, STORE_ERROR_LIMIT,
+			                    _("the message is larger than %zu octets"), d->max));
 		return;
 	}
 	d->size += out->len;

@@ -697,7 +697,7 @@ store_delivery_write(StoreDelivery *d, const void *data, gsize len, GError **err
 	const StoreLimits *lim = d->mb->store ? &d->mb->store->limits : NULL;
 	if (lim != NULL && (d->size + len < d->size || d->size + len > lim->max_message_size)) {
 		g_set_error(error, STORE_ERROR, STORE_ERROR_LIMIT,
-		            _("the message is larger than the limit of %" G_GSIZE_FORMAT " octets"),
+		            _("the message is larger than the limit of %zu octets"),
 		            lim->max_message_size);
 		return FALSE;
 	}

@@ -148,6 +148,74 @@ trace_mime_role_name(TraceMimeRole role)
 	return (guint)role < G_N_ELEMENTS(names) ? names[role] : NULL;
 }
 
+/* TRANSLATORS: short labels of events in the transcript (kinds, MIME roles,
+ * state/note/TLS/data events); the English ones are the identifiers. */
+static const char *const event_labels[] = {
+    N_("command"),
+    N_("reply"),
+    N_("untagged"),
+    N_("continuation"),
+    N_("data"),
+    N_("header"),
+    N_("mime"),
+    N_("state"),
+    N_("tls"),
+    N_("note"),
+    N_("connection"),
+    N_("packet"),
+    N_("part"),
+    N_("boundary-open"),
+    N_("boundary-close"),
+    N_("preamble"),
+    N_("epilogue"),
+    N_("marked"),
+    N_("deleted"),
+    N_("not-deleted"),
+    N_("uidnext-moved"),
+    N_("uidvalidity-changed"),
+    N_("open"),
+    N_("close"),
+    N_("recognised"),
+    N_("unrecognised"),
+    N_("gap"),
+    N_("mid-stream"),
+    N_("damaged-file"),
+    N_("fragment"),
+    N_("truncated-packet"),
+    N_("link-type"),
+    N_("malformed-packet"),
+    N_("message-damaged"),
+    N_("message-unfinished"),
+    N_("response-unfinished"),
+    N_("line-too-long"),
+    N_("no-reply"),
+    N_("not-a-reply"),
+    N_("bad-response"),
+    N_("mime-depth"),
+    N_("mime-warning"),
+    N_("no-closing-boundary"),
+    N_("message-cut"),
+    N_("starttls"),
+    N_("implicit"),
+    N_("encrypted"),
+    N_("end-of-data"),
+    N_("dot-stuffing"),
+    N_("literal"),
+    N_("chunk"),
+};
+
+const char *
+trace_event_label(const char *name)
+{
+	if (name == NULL)
+		return NULL;
+	for (gsize i = 0; i < G_N_ELEMENTS(event_labels); i++) {
+		if (strcmp(event_labels[i], name) == 0)
+			return _(event_labels[i]);
+	}
+	return name;
+}
+
 void
 trace_sink_emit(TraceSink *sink, const TraceEvent *ev)
 {

@@ -126,6 +126,10 @@ const char *trace_proto_name(TraceProto proto);
 const char *trace_dir_name(TraceDir dir);
 const char *trace_kind_name(TraceKind kind);
 const char *trace_mime_role_name(TraceMimeRole role); /* NULL for TRACE_MIME_NONE */
+/* The name of a kind, MIME role or state/note/TLS/data event as a reader sees
+ * it (text transcript, TUI), in the current language; the identifier itself
+ * when it has no label. JSON keeps the identifiers. */
+const char *trace_event_label(const char *name);
 
 /* A view of the events. A sink embeds TraceSink as its first member and
  * points at its class; emit receives borrowed events in trace order. */

@@ -17,6 +17,7 @@
 #include "proto/smtp-proto.h"
 #include "trace/trace-i18n.h"
 
+#include <inttypes.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -289,12 +290,10 @@ command_event(Imap *m, Side *s, ImapParseResult result)
 	}
 	const char *a0 = NULL, *a1 = NULL;
 	if (args != NULL) {
-		/* At LITERAL_WAIT the literal announced last has no octets yet. */
-		const ImapArg *x0 = imap_arg_nth(args, 0), *x1 = imap_arg_nth(args, 1);
-		if (x0 != NULL && x0->data != NULL)
-			imap_arg_get_astring(x0, &a0);
-		if (x1 != NULL && x1->data != NULL)
-			imap_arg_get_astring(x1, &a1);
+		/* At LITERAL_WAIT the literal announced last has no octets yet: the
+		 * getters refuse it. */
+		imap_arg_get_astring(imap_arg_nth(args, 0), &a0);
+		imap_arg_get_astring(imap_arg_nth(args, 1), &a1);
 	}
 	switch (p->cmd) {
 	case IMAP_CMD_LOGIN:
@@ -594,11 +593,15 @@ selected(Imap *m, Pending *p)
 			    g_strdup_printf("%" G_GUINT64_FORMAT " → %u", old_n, m->uidnext);
 			g_autofree char *explain =
 			    m->uidnext > old_n
-			        ? g_strdup_printf(_("UIDNEXT moved since the last SELECT of "
-			                            "this mailbox: %" G_GUINT64_FORMAT
-			                            " new messages arrived (some may have "
-			                            "been expunged since)."),
-			                          (guint64)m->uidnext - old_n)
+			        ? g_strdup_printf(
+			              ngettext("UIDNEXT moved since the last SELECT of "
+			                       "this mailbox: %" PRIu64 " new message "
+			                       "arrived (it may have been expunged since).",
+			                       "UIDNEXT moved since the last SELECT of "
+			                       "this mailbox: %" PRIu64 " new messages "
+			                       "arrived (some may have been expunged since).",
+			                       (unsigned long)(m->uidnext - old_n)),
+			              (guint64)m->uidnext - old_n)
 			        : g_strdup(_("UIDNEXT went down although UIDVALIDITY is the "
 			                     "same: the server breaks RFC 3501."));
 			state_event(m, "uidnext-moved", value, explain, "RFC 3501 §2.3.1.1");

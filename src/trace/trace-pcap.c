@@ -4,6 +4,7 @@
 #include "trace/trace-packet.h"
 
 #include <errno.h>
+#include <inttypes.h>
 #include <stdio.h>
 
 GQuark
@@ -63,13 +64,12 @@ trace_pcap_read_file(Tracer *tracer, const char *path, GError **error)
 	if (r == PCAP_ERROR) {
 		g_autofree char *why = g_strdup(pcap_geterr(p));
 		g_autofree char *text =
-		    g_strdup_printf(_("The capture file is damaged after frame %" G_GUINT64_FORMAT
+		    g_strdup_printf(_("The capture file is damaged after frame %" PRIu64
 		                      " (%s): what follows is not decoded."),
 		                    frames, why);
 		tracer_note(tracer, last, "damaged-file", text);
 		g_set_error(error, TRACE_PCAP_ERROR, TRACE_PCAP_ERROR_DAMAGED,
-		            _("%s: damaged after frame %" G_GUINT64_FORMAT " (%s)."), path, frames,
-		            why);
+		            _("%s: damaged after frame %" PRIu64 " (%s)."), path, frames, why);
 		ok = FALSE;
 	}
 	tracer_finish(tracer, last);

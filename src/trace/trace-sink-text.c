@@ -4,6 +4,7 @@
 #include "trace/trace-sink-text.h"
 #include "trace/trace-i18n.h"
 
+#include <inttypes.h>
 #include <stdio.h>
 #include <string.h>
 #include <sys/ioctl.h>
@@ -126,7 +127,7 @@ append_conn(GString *s, guint conn)
 static void
 append_size(GString *s, gint64 n)
 {
-	g_string_append_printf(s, _("%" G_GINT64_FORMAT " octets"), n);
+	g_string_append_printf(s, _("%" PRId64 " octets"), n);
 }
 
 /* Wraps text at the sink's width, every line starting at column indent. */
@@ -389,7 +390,7 @@ render_mime(TextSink *t, const TraceEvent *ev)
 			g_string_append(s, " — ");
 			append_size(s, ev->size);
 			if (ev->decoded_size >= 0)
-				g_string_append_printf(s, _(", %" G_GINT64_FORMAT " decoded"),
+				g_string_append_printf(s, _(", %" PRId64 " decoded"),
 				                       ev->decoded_size);
 		}
 		break;
@@ -432,7 +433,7 @@ render_other(TextSink *t, const TraceEvent *ev)
 	case TRACE_KIND_STATE:
 		color(t, YELLOW BOLD);
 		g_string_append(s, "»» ");
-		append_str(s, ev->name);
+		append_str(s, trace_event_label(ev->name));
 		if (ev->value != NULL) {
 			g_string_append(s, ": ");
 			append_str(s, *ev->value != '\0' ? ev->value : _("(none)"));
@@ -441,7 +442,7 @@ render_other(TextSink *t, const TraceEvent *ev)
 	case TRACE_KIND_TLS:
 		color(t, YELLOW BOLD);
 		g_string_append(s, "TLS ");
-		append_str(s, ev->name);
+		append_str(s, trace_event_label(ev->name));
 		if (ev->size >= 0) {
 			g_string_append(s, ev->dir == TRACE_DIR_C2S ? " C> " : " S< ");
 			append_size(s, ev->size);
@@ -450,7 +451,7 @@ render_other(TextSink *t, const TraceEvent *ev)
 	case TRACE_KIND_NOTE:
 		color(t, MAGENTA BOLD);
 		g_string_append(s, "!! ");
-		append_str(s, ev->name);
+		append_str(s, trace_event_label(ev->name));
 		if (ev->value != NULL) {
 			g_string_append(s, ": ");
 			append_str(s, ev->value);
@@ -465,7 +466,7 @@ render_other(TextSink *t, const TraceEvent *ev)
 		color(t, ev->dir == TRACE_DIR_C2S ? CYAN : GREEN);
 		g_string_append(s, ev->dir == TRACE_DIR_C2S ? "C> " : "S< ");
 		g_string_append_c(s, '[');
-		append_str(s, ev->name);
+		append_str(s, trace_event_label(ev->name));
 		if (ev->value != NULL) {
 			g_string_append_c(s, ' ');
 			append_str(s, ev->value);

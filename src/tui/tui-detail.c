@@ -7,6 +7,8 @@
 #include "tui/tui-screens.h"
 #include "tui/tui-text.h"
 
+#include <inttypes.h>
+
 typedef struct {
 	TuiScreen base;
 	const TuiEvents *events; /* borrowed from the screen below */
@@ -38,7 +40,9 @@ field(GPtrArray *lines, int width, const char *name, const char *value)
 	if (value == NULL)
 		return;
 	g_autoptr(TuiLine) l = tui_line_new(2);
-	tui_line_addf(l, TUI_STYLE_DIM, "%-12s ", name);
+	/* Padded by characters, not octets: the French names have accents. */
+	glong n = g_utf8_strlen(name, -1);
+	tui_line_addf(l, TUI_STYLE_DIM, "%s%*s ", name, (int)MAX(0, 12 - n), "");
 	tui_line_add(l, TUI_STYLE_TEXT, value);
 	tui_lines_wrap_line(lines, l, width, 15);
 }
@@ -115,7 +119,7 @@ mime_tree(GPtrArray *lines, int width, const TuiEvents *e, const TraceEvent *ev)
 			tui_line_addf(l, TUI_STYLE_DIM, "  %" G_GINT64_FORMAT " %s", p->size,
 			              _("octets"));
 		if (p->decoded_size >= 0)
-			tui_line_addf(l, TUI_STYLE_DIM, _(" (%" G_GINT64_FORMAT " decoded)"),
+			tui_line_addf(l, TUI_STYLE_DIM, _(" (%" PRId64 " decoded)"),
 			              p->decoded_size);
 		tui_lines_wrap_line(lines, l, width, l->indent + 4);
 	}
@@ -138,7 +142,8 @@ rebuild(Detail *d, int width)
 	TuiStyle st = ev->dir == TRACE_DIR_C2S ? TUI_STYLE_CLIENT : TUI_STYLE_SERVER;
 	add(lines, width, 0, st, text);
 	g_autofree char *what = g_strdup_printf(
-	    "%s · %s · %s · c%u", trace_proto_name(ev->proto), trace_kind_name(ev->kind),
+	    "%s · %s · %s · c%u", trace_proto_name(ev->proto),
+	    trace_event_label(trace_kind_name(ev->kind)),
 	    ev->dir == TRACE_DIR_C2S ? _("client → server") : _("server → client"), ev->conn);
 	add(lines, width, 0, TUI_STYLE_DIM, what);
 

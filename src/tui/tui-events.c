@@ -3,6 +3,8 @@
 #include "core/facteur-i18n.h"
 #include "tui/tui-text.h"
 
+#include <inttypes.h>
+
 TuiEvents *
 tui_events_new(void)
 {
@@ -154,7 +156,7 @@ tui_event_text(const TraceEvent *ev)
 			    or_empty(ev->decoded != NULL ? ev->decoded : ev->value));
 		return g_strdup_printf("%s: %s", or_empty(ev->name), or_empty(ev->value));
 	case TRACE_KIND_MIME: {
-		const char *role = trace_mime_role_name(ev->mime);
+		const char *role = trace_event_label(trace_mime_role_name(ev->mime));
 		gboolean numbered = ev->part != NULL && *ev->part != '\0';
 		return g_strdup_printf("[%s%s%s] %s", or_empty(role), numbered ? " " : "",
 		                       or_empty(ev->part), or_empty(ev->value));
@@ -169,7 +171,7 @@ tui_event_text(const TraceEvent *ev)
 		if (ev->value != NULL)
 			return g_strdup(ev->value);
 		if (ev->size >= 0)
-			return g_strdup_printf(_("%" G_GINT64_FORMAT " octets of data"), ev->size);
+			return g_strdup_printf(_("%" PRId64 " octets of data"), ev->size);
 		return g_strdup(or_empty(ev->summary));
 	case TRACE_KIND_PACKET:
 		return g_strdup(or_empty(ev->summary));
@@ -178,7 +180,9 @@ tui_event_text(const TraceEvent *ev)
 	case TRACE_KIND_TLS:
 	default:
 		if (ev->value != NULL)
-			return g_strdup_printf("%s: %s", or_empty(ev->name), ev->value);
-		return g_strdup(ev->name != NULL ? ev->name : trace_kind_name(ev->kind));
+			return g_strdup_printf("%s: %s", or_empty(trace_event_label(ev->name)),
+			                       ev->value);
+		return g_strdup(
+		    trace_event_label(ev->name != NULL ? ev->name : trace_kind_name(ev->kind)));
 	}
 }

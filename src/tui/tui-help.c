@@ -6,23 +6,23 @@
 #include "tui/tui-text.h"
 
 typedef struct {
-	const char *keys; /* as written on the keyboard */
+	const char *keys; /* as written on the keyboard; N_() when it has words */
 	const char *what; /* N_() */
 } HelpRow;
 
 static const HelpRow help_rows[] = {
     {NULL, N_("Playing a scenario")},
-    {"Space  →", N_("next step (in a capture: next exchange)")},
+    {N_("Space  →"), N_("next step (in a capture: next exchange)")},
     {"←", N_("previous step (the scenario is replayed from the start to the step before)")},
-    {"Home", N_("back to the start")},
+    {N_("Home"), N_("back to the start")},
     {"r", N_("run to the end")},
     {"i", N_("type a command on the current connection: sent as is, explained like the rest")},
     {"c", N_("open a new connection (SMTP, POP3 or IMAP)")},
     {NULL, N_("Looking around")},
-    {"Tab  Shift-Tab", N_("move between panes")},
-    {"↑ ↓  PgUp PgDn  End", N_("scroll, move the cursor")},
+    {N_("Tab  Shift-Tab"), N_("move between panes")},
+    {N_("↑ ↓  PgUp PgDn  End"), N_("scroll, move the cursor")},
     {N_("mouse wheel"), N_("scroll the pane under the mouse")},
-    {"Enter", N_("details of the line: full explanation, RFC section, raw bytes, MIME tree")},
+    {N_("Enter"), N_("details of the line: full explanation, RFC section, raw bytes, MIME tree")},
     {"/  n", N_("search in the pane, next match")},
     {"v", N_("ladder view: an arrow per command and reply, a column per client and server")},
     {"u  b", N_("Mailbox pane: next user, next mailbox")},
@@ -30,7 +30,7 @@ static const HelpRow help_rows[] = {
     {NULL, N_("Everywhere")},
     {"l", N_("switch French / English")},
     {"?", N_("this help")},
-    {"Esc", N_("back to the previous screen")},
+    {N_("Esc"), N_("back to the previous screen")},
     {"q", N_("quit (asks first when a scenario is half-played)")},
 };
 
