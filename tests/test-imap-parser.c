@@ -314,6 +314,15 @@ test_literal_refused(void)
 	g_assert_cmpstr(imap_parser_get_command_name(p), ==, "APPEND");
 	g_assert_cmpuint(imap_arg_count(imap_parser_get_args(p)), ==, 2);
 	g_assert_cmpstr(imap_arg_nth(imap_parser_get_args(p), 0)->data, ==, "Nulle-part");
+	/* The literal announced has no octets yet: not a string (it used to be
+	 * memchr on NULL and a NULL string said to be one). */
+	const char *str = "unchanged";
+	const ImapArg *lit = imap_arg_nth(imap_parser_get_args(p), 1);
+	g_assert_cmpint(lit->type, ==, IMAP_ARG_LITERAL);
+	g_assert_false(imap_arg_get_string(lit, &str));
+	g_assert_false(imap_arg_get_astring(lit, &str));
+	g_assert_false(imap_arg_get_nstring(lit, &str));
+	g_assert_cmpstr(str, ==, "unchanged");
 	imap_parser_reset(p);
 	gsize used2;
 	g_assert_cmpint(imap_parser_feed(p, in + used, strlen(in) - used, &used2), ==,

@@ -140,6 +140,29 @@ test_missing_close_and_content_length(void)
 	g_assert_nonnull(strstr(cl->explain[0].text, "Not a mail header"));
 }
 
+/* A multipart without its boundary parameter: GMime says so, and the
+ * tracer invents no boundary (GMime's getter would make up a random one). */
+static void
+test_no_boundary(void)
+{
+	g_autoptr(GPtrArray) ev = decode_file("no-boundary.eml", FALSE);
+	g_autofree char *b = boundaries(ev);
+	g_assert_cmpstr(b, ==, "");
+	g_assert_null(find(ev, TRACE_KIND_NOTE, "no-closing-boundary", NULL, 0));
+	g_assert_null(find(ev, TRACE_KIND_HEADER, "boundary", NULL, 0));
+	const TraceEvent *warn = find(ev, TRACE_KIND_NOTE, "mime-warning", NULL, 0);
+	g_assert_nonnull(warn);
+	g_assert_cmpstr(warn->value, ==, "mixed");
+	/* Everything after the headers is the preamble, "--x" included. */
+	gboolean preamble = FALSE;
+	for (guint i = 0; i < ev->len; i++) {
+		const TraceEvent *e = ev->pdata[i];
+		if (e->kind == TRACE_KIND_MIME && e->mime == TRACE_MIME_PREAMBLE)
+			preamble = e->size > 0;
+	}
+	g_assert_true(preamble);
+}
+
 static void
 test_raw_8bit_and_headers_only(void)
 {
@@ -216,6 +239,7 @@ main(int argc, char **argv)
 	g_test_add_func("/trace-mime/nested-rfc2231", test_nested_rfc2231);
 	g_test_add_func("/trace-mime/forwarded", test_forwarded);
 	g_test_add_func("/trace-mime/missing-close", test_missing_close_and_content_length);
+	g_test_add_func("/trace-mime/no-boundary", test_no_boundary);
 	g_test_add_func("/trace-mime/raw-8bit-headers-only", test_raw_8bit_and_headers_only);
 	g_test_add_func("/trace-mime/tables", test_tables);
 	return g_test_run();

@@ -68,8 +68,9 @@ imap_arg_get_string(const ImapArg *arg, const char **str_r)
 {
 	if (arg == NULL)
 		return FALSE;
-	if (arg->type == IMAP_ARG_STRING ||
-	    (arg->type == IMAP_ARG_LITERAL && memchr(arg->data, '\0', arg->len) == NULL)) {
+	/* A literal's data is NULL until its octets are read (at LITERAL_WAIT). */
+	if (arg->type == IMAP_ARG_STRING || (arg->type == IMAP_ARG_LITERAL && arg->data != NULL &&
+	                                     memchr(arg->data, '\0', arg->len) == NULL)) {
 		*str_r = arg->data;
 		return TRUE;
 	}

@@ -36,7 +36,8 @@ const ImapArg *imap_arg_nth(const ImapArg *list, guint n);
 /* TRUE for an atom (not NIL) equal to word, ignoring ASCII case. */
 gboolean imap_arg_atom_equals(const ImapArg *arg, const char *word);
 gboolean imap_arg_get_atom(const ImapArg *arg, const char **atom_r);
-/* string = quoted / literal (RFC 3501 §9); a literal holding NUL is refused. */
+/* string = quoted / literal (RFC 3501 §9); a literal holding NUL, or not
+ * read yet (at LITERAL_WAIT), is refused. */
 gboolean imap_arg_get_string(const ImapArg *arg, const char **str_r);
 /* astring = atom / string; the atom NIL counts as the name "NIL" here. */
 gboolean imap_arg_get_astring(const ImapArg *arg, const char **str_r);

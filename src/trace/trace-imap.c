@@ -290,12 +290,10 @@ command_event(Imap *m, Side *s, ImapParseResult result)
 	}
 	const char *a0 = NULL, *a1 = NULL;
 	if (args != NULL) {
-		/* At LITERAL_WAIT the literal announced last has no octets yet. */
-		const ImapArg *x0 = imap_arg_nth(args, 0), *x1 = imap_arg_nth(args, 1);
-		if (x0 != NULL && x0->data != NULL)
-			imap_arg_get_astring(x0, &a0);
-		if (x1 != NULL && x1->data != NULL)
-			imap_arg_get_astring(x1, &a1);
+		/* At LITERAL_WAIT the literal announced last has no octets yet: the
+		 * getters refuse it. */
+		imap_arg_get_astring(imap_arg_nth(args, 0), &a0);
+		imap_arg_get_astring(imap_arg_nth(args, 1), &a1);
 	}
 	switch (p->cmd) {
 	case IMAP_CMD_LOGIN:

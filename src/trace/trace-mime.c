@@ -487,7 +487,9 @@ walk_multipart(Walk *w, GMimeMultipart *mp, const char *part, guint depth)
 	          _("A multipart body: its parts one after the other, each introduced by a "
 	            "boundary line."),
 	          "RFC 2046 §5.1");
-	const char *boundary = g_mime_multipart_get_boundary(mp);
+	/* From the header, not g_mime_multipart_get_boundary(): that one makes up
+	 * a random boundary when the header has none. */
+	const char *boundary = g_mime_object_get_content_type_parameter(obj, "boundary");
 	const char *prologue = g_mime_multipart_get_prologue(mp);
 	if (prologue != NULL && *prologue != '\0')
 		emit_mime(w, TRACE_MIME_PREAMBLE, part, depth, NULL, (gint64)strlen(prologue), -1,
