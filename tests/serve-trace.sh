@@ -60,7 +60,7 @@ if [ "$(id -u)" -eq 0 ]; then
 	grep -q "libpcap" "$tmp/root.txt"
 	ok $? "as root: the trace says it uses libpcap"
 fi
-grep -q "C> RETR 1" "$tmp/root.txt" && grep -q "RFC 1939" "$tmp/root.txt"
+grep -q "C> RETR 1" "$tmp/root.txt" && grep -q "RFC.1939" "$tmp/root.txt"
 ok $? "the trace shows curl's RETR, explained with its RFC section"
 
 run_serve "" "$tmp/json.txt" --json

@@ -315,8 +315,9 @@ set_error(ImapParser *p, ImapParseErrorKind kind, const char *fmt, ...)
 static char *
 describe_octet(guchar c)
 {
+	/* ASCII quotes: the English text of this error goes on the wire (BAD). */
 	if (c >= 0x21 && c < 0x7f)
-		return g_strdup_printf("“%c”", c);
+		return g_strdup_printf("'%c'", c);
 	return g_strdup_printf("0x%02X", c);
 }
 
