@@ -18,7 +18,13 @@ as_user() {
 		"$@"
 	fi
 }
-out=$(as_user sh "$top/tools/deps.sh" facteur-no-such-package 2>&1)
+# A copy anyone can read: the clone may sit in a directory only root enters.
+tmp=$(mktemp -d)
+trap 'rm -rf "$tmp"' EXIT
+chmod 755 "$tmp"
+cp "$top/tools/deps.sh" "$tmp/deps.sh"
+chmod 755 "$tmp/deps.sh"
+out=$(cd "$tmp" && as_user sh "$tmp/deps.sh" facteur-no-such-package 2>&1)
 rc=$?
 [ $rc -ne 0 ]
 ok $? "a normal user missing a package: deps fails"
