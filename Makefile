@@ -29,7 +29,7 @@ MO        := $(PO:po/%.po=$(BUILD)/locale/%/LC_MESSAGES/facteur.mo)
 ASAN_FLAGS = -O1 -g -fsanitize=address,undefined -fno-sanitize-recover=undefined \
              -fno-omit-frame-pointer
 
-.PHONY: all deps run check check-asan tests install uninstall clean pot fuzz bench setcap format
+.PHONY: all deps run check check-asan tests install uninstall clean pot fuzz fuzz-targets bench setcap format
 
 all: $(BUILD)/facteur $(MO)
 
@@ -113,10 +113,31 @@ pot:
 	@if [ -f po/fr.po ]; then msgmerge --quiet --update --backup=none po/fr.po po/facteur.pot; \
 	else msginit --no-translator --locale=fr_FR.UTF-8 -i po/facteur.pot -o po/fr.po; fi
 
+# libFuzzer targets (fuzz/README.md): the library again in build-fuzz/ with
+# clang's fuzzer instrumentation, ASan and UBSan; fuzz/run.sh runs each
+# target FUZZ_SECONDS seconds (FUZZ_ONLY="pcap mime": some of them; FUZZ_RUNS=N:
+# at most N executions each) and fails on a crash (inputs in fuzz/crashes/).
+FUZZ_SECONDS ?= 60
+FUZZ_ONLY    ?=
+FUZZ_RUNS    ?=
+FUZZ_FLAGS    = -O2 -g -fsanitize=fuzzer-no-link,address,undefined \
+                -fno-sanitize-recover=undefined -fno-omit-frame-pointer
+FUZZ_TARGETS := $(patsubst fuzz/%.c,$(BUILD)/fuzz/%,$(wildcard fuzz/fuzz-*.c))
+fuzz: deps
+	@$(MAKE) --no-print-directory BUILD=build-fuzz CC=clang CFLAGS="$(FUZZ_FLAGS)" \
+		EXTRA_LDFLAGS="-fsanitize=fuzzer,address,undefined" fuzz-targets
+	@FUZZ_RUNS=$(FUZZ_RUNS) nice -n 19 fuzz/run.sh build-fuzz $(FUZZ_SECONDS) $(FUZZ_ONLY)
+
+fuzz-targets: $(FUZZ_TARGETS)
+
+$(FUZZ_TARGETS): %: %.o $(BUILD)/libfacteur.a
+	@echo "  LINK    $@"
+	@$(CC) $(CFLAGS) $(LDFLAGS) -o $@ $^ $(LDLIBS)
+
 format:
 	clang-format -i $$(find src tests fuzz -name '*.[ch]')
 
 clean:
 	rm -rf build build-asan build-fuzz
 
--include $(OBJS:.o=.d) $(BUILD)/src/main.d $(TESTS:=.d) $(TEST_HELPER_OBJS:.o=.d)
+-include $(OBJS:.o=.d) $(BUILD)/src/main.d $(TESTS:=.d) $(TEST_HELPER_OBJS:.o=.d) $(FUZZ_TARGETS:=.d)

@@ -13,9 +13,10 @@ usage(FILE *out)
 	fprintf(out, "%s\n", _("Commands:"));
 	for (gsize i = 0; facteur_commands[i] != NULL; i++)
 		fprintf(out, "  %-10s %s\n", facteur_commands[i]->name,
-			_(facteur_commands[i]->summary));
+		        _(facteur_commands[i]->summary));
 	fprintf(out, "\n%s\n", _("“facteur COMMAND --help” describes a command."));
-	fprintf(out, "%s\n", _("Exit status: 0 success, 1 failure, 2 bad command line or bad input file."));
+	fprintf(out, "%s\n",
+	        _("Exit status: 0 success, 1 failure, 2 bad command line or bad input file."));
 }
 
 /* --lang must act before GOption prints --help, wherever it stands; an unknown
@@ -34,6 +35,19 @@ early_lang(int argc, char **argv)
 	}
 }
 
+/* The home screen is the "tui" command run without its name: its messages
+ * must say "facteur tui", not the path of the binary. */
+static int
+run_home(const FacteurCommand *home, int argc, char **argv)
+{
+	g_autofree char **args = g_new0(char *, argc + 1);
+	args[0] = (char *)home->name;
+	for (int i = 1; i < argc; i++)
+		args[i] = argv[i];
+	g_set_prgname("facteur tui");
+	return home->run(argc, args);
+}
+
 int
 main(int argc, char **argv)
 {
@@ -44,7 +58,7 @@ main(int argc, char **argv)
 	if (argc < 2) {
 		const FacteurCommand *home = facteur_command_find("tui");
 		if (home != NULL)
-			return home->run(argc, argv);
+			return run_home(home, argc, argv);
 		usage(stdout);
 		return FACTEUR_EXIT_OK;
 	}
@@ -61,16 +75,16 @@ main(int argc, char **argv)
 		/* Options of the home screen without a command name: hand them to the TUI. */
 		const FacteurCommand *home = facteur_command_find("tui");
 		if (home != NULL)
-			return home->run(argc, argv);
+			return run_home(home, argc, argv);
 	}
 	const FacteurCommand *cmd = facteur_command_find(name);
 	if (cmd == NULL) {
 		if (name[0] == '-')
 			fprintf(stderr, _("facteur: unknown option “%s”; see “facteur --help”.\n"),
-				name);
+			        name);
 		else
-			fprintf(stderr,
-				_("facteur: unknown command “%s”; see “facteur --help”.\n"), name);
+			fprintf(stderr, _("facteur: unknown command “%s”; see “facteur --help”.\n"),
+			        name);
 		return FACTEUR_EXIT_USAGE;
 	}
 	g_autofree char *prgname = g_strdup_printf("facteur %s", cmd->name);

@@ -75,7 +75,7 @@ def main():
     # Text output: narration, explanations, the end line.
     r = play(["05-pop3-dele-rset-quit", "--capture", "tap"])
     t.eq(r.returncode, 0, "text transcript: exit 0")
-    t.ok("Step 5/7" in r.stdout and "RFC 1939 §6" in r.stdout and
+    t.ok("Step 5/7" in r.stdout and "RFC\u00a01939\u00a0§6" in r.stdout and
          "Every expectation held." in r.stdout, "text transcript: steps, RFC sections, result")
 
     # --list names every scenario.

@@ -315,8 +315,9 @@ set_error(ImapParser *p, ImapParseErrorKind kind, const char *fmt, ...)
 static char *
 describe_octet(guchar c)
 {
+	/* ASCII quotes: the English text of this error goes on the wire (BAD). */
 	if (c >= 0x21 && c < 0x7f)
-		return g_strdup_printf("“%c”", c);
+		return g_strdup_printf("'%c'", c);
 	return g_strdup_printf("0x%02X", c);
 }
 
@@ -943,6 +944,24 @@ skip_tail_add(ImapParser *p, const guint8 *d, gsize n)
 	p->skip_tail_len += n;
 }
 
+/* The LF of a line being skipped came: a {n+} at its end announced octets
+ * that the client sends anyway, to be dropped as well. */
+static void
+skip_line_ended(ImapParser *p)
+{
+	gsize tl = p->skip_tail_len;
+	if (tl > 0 && p->skip_tail[tl - 1] == '\r')
+		tl--;
+	gsize lit;
+	if (trailing_nonsync_literal(p->skip_tail, tl, &lit) && lit > 0) {
+		p->skip_literal = lit;
+		p->state = ST_SKIP_LITERAL;
+	} else {
+		p->state = ST_LINE;
+	}
+	p->skip_tail_len = 0;
+}
+
 ImapParseResult
 imap_parser_feed(ImapParser *p, const void *data, gsize len, gsize *consumed_r)
 {
@@ -995,17 +1014,7 @@ imap_parser_feed(ImapParser *p, const void *data, gsize len, gsize *consumed_r)
 			if (lf == NULL)
 				goto need_more;
 			i++;
-			gsize tl = p->skip_tail_len;
-			if (tl > 0 && p->skip_tail[tl - 1] == '\r')
-				tl--;
-			gsize lit;
-			if (trailing_nonsync_literal(p->skip_tail, tl, &lit) && lit > 0) {
-				p->skip_literal = lit;
-				p->state = ST_SKIP_LITERAL;
-			} else {
-				p->state = ST_LINE;
-			}
-			p->skip_tail_len = 0;
+			skip_line_ended(p);
 			break;
 		}
 		case ST_LINE: {
@@ -1015,6 +1024,10 @@ imap_parser_feed(ImapParser *p, const void *data, gsize len, gsize *consumed_r)
 			gsize n = lf != NULL ? (gsize)(lf - (d + i)) : len - i;
 			/* The line's octets with its LF, before keeping any of them. */
 			if (p->text_total + p->seg->len + n + 1 > p->limits.max_line) {
+				/* The end of the line so far, where a {n+} may be seen. */
+				p->skip_tail_len = 0;
+				skip_tail_add(p, (const guint8 *)p->seg->str, p->seg->len);
+				skip_tail_add(p, d + i, n);
 				gsize keep = MIN(n, (gsize)512);
 				g_string_append_len(p->seg, (const char *)d + i, (gssize)keep);
 				guess_tag(p, p->seg->str, p->seg->len);
@@ -1029,11 +1042,9 @@ imap_parser_feed(ImapParser *p, const void *data, gsize len, gsize *consumed_r)
 				i += n;
 				if (lf != NULL) {
 					i++;
-					p->state = ST_LINE;
+					skip_line_ended(p);
 				} else {
 					p->state = ST_SKIP_LINE;
-					p->skip_tail_len = 0;
-					skip_tail_add(p, d + i - n, n);
 				}
 				goto error;
 			}

@@ -165,6 +165,16 @@ imap_utf7_decode(const char *utf7, char **error_r)
 				return fail(error_r, out,
 				            g_strdup(_("A UTF-16 low surrogate comes without its "
 				                       "high surrogate.")));
+			} else if (u == 0) {
+				/* It would end the name as a C string: "a&AAA-b" is not "a". */
+				return fail(
+				    error_r, out,
+				    g_strdup_printf(_("The octet 0x%02X may not appear in a "
+				                      "mailbox name in modified UTF-7: "
+				                      "non-ASCII characters are encoded "
+				                      "between “&” and “-” (RFC 3501 "
+				                      "§5.1.3)."),
+				                    0u));
 			} else if (is_direct(u)) {
 				return fail(error_r, out,
 				            g_strdup_printf(_("“%c” is encoded in base64 but must "

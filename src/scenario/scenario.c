@@ -389,6 +389,8 @@ parse_keyed_line(Parser *p, const char *line, gboolean *handled, GError **error)
 	const char *value = skip_spaces(colon + 1);
 	g_auto(GStrv) words = g_strsplit(key, " ", -1);
 	guint n = g_strv_length(words);
+	if (n == 0) /* ": …", nothing before the colon */
+		return TRUE;
 
 	if (n == 1 && lang_of(words[0]) >= 0) {
 		if (p->step == NULL)

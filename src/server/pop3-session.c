@@ -41,6 +41,28 @@ static void G_GNUC_PRINTF(2, 3) reply(Pop3Session *s, const char *fmt, ...)
 	server_conn_printf(s->conn, "%s\r\n", text);
 }
 
+/* What goes on the wire is English ASCII, like a real server's replies; the
+ * store's own message (translated, with file names) goes to the log. */
+static const char *
+wire_reason(const GError *error)
+{
+	g_message("POP3: %s", error->message);
+	if (error->domain != STORE_ERROR)
+		return "internal error";
+	switch ((StoreError)error->code) {
+	case STORE_ERROR_NOT_FOUND:
+		return "no longer in the mailbox";
+	case STORE_ERROR_IO:
+		return "the file system refused";
+	case STORE_ERROR_CORRUPT:
+		return "a file of the store is damaged";
+	case STORE_ERROR_LIMIT:
+		return "a limit of the store is reached";
+	default:
+		return "internal error";
+	}
+}
+
 /* Client text echoed in a reply: printable ASCII only, and short. */
 static char *
 printable(const char *text)
@@ -105,7 +127,8 @@ open_maildrop(Pop3Session *s, const char *user)
 			      "session",
 			      user);
 		else
-			reply(s, "-ERR [SYS/TEMP] Cannot open the maildrop: %s", error->message);
+			reply(s, "-ERR [SYS/TEMP] Cannot open the maildrop: %s",
+			      wire_reason(error));
 		return;
 	}
 	guint count;
@@ -194,7 +217,8 @@ cmd_quit(Pop3Session *s, Pop3Command *cmd)
 	g_clear_pointer(&s->maildrop, store_pop3_close);
 	store_set_origin(s->store, NULL);
 	if (error != NULL)
-		reply(s, "-ERR [SYS/TEMP] Some deleted messages not removed: %s", error->message);
+		reply(s, "-ERR [SYS/TEMP] Some deleted messages not removed: %s",
+		      wire_reason(error));
 	else
 		reply(s, "+OK facteur POP3 server signing off (%u message%s deleted)", removed,
 		      removed == 1 ? "" : "s");
@@ -290,7 +314,7 @@ read_message(Pop3Session *s, guint n)
 	g_autoptr(GError) error = NULL;
 	GBytes *bytes = store_pop3_read(s->maildrop, n, &error);
 	if (bytes == NULL)
-		reply(s, "-ERR [SYS/TEMP] Cannot read message %u: %s", n, error->message);
+		reply(s, "-ERR [SYS/TEMP] Cannot read message %u: %s", n, wire_reason(error));
 	return bytes;
 }
 

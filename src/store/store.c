@@ -252,7 +252,6 @@ sanitized_hostname(void)
 Store *
 store_open(const char *dir, const StoreOptions *options, GError **error)
 {
-	g_autoptr(GError) local = NULL;
 	g_return_val_if_fail(dir != NULL, NULL);
 
 	if (g_mkdir_with_parents(dir, 0700) != 0) {

@@ -602,12 +602,13 @@ selected(Imap *m, Pending *p)
 			g_autofree char *explain =
 			    m->uidnext > old_n
 			        ? g_strdup_printf(
-			              ngettext("UIDNEXT moved since the last SELECT of "
-			                       "this mailbox: %" PRIu64 " new message "
-			                       "arrived (it may have been expunged since).",
-			                       "UIDNEXT moved since the last SELECT of "
-			                       "this mailbox: %" PRIu64 " new messages "
-			                       "arrived (some may have been expunged since).",
+			              ngettext("UIDNEXT moved by %" PRIu64 " since the last SELECT "
+			                       "of this mailbox: a message was added (it may "
+			                       "have been expunged since).",
+			                       "UIDNEXT moved by %" PRIu64 " since the last SELECT "
+			                       "of this mailbox: messages were added, at most "
+			                       "that many (UIDs need not follow each other), and "
+			                       "some may have been expunged since.",
 			                       (unsigned long)(m->uidnext - old_n)),
 			              (guint64)m->uidnext - old_n)
 			        : g_strdup(_("UIDNEXT went down although UIDVALIDITY is the "

@@ -53,14 +53,22 @@ on_readable(gint fd, GIOCondition cond, gpointer user_data)
 	return G_SOURCE_CONTINUE;
 }
 
+/* Only the given ports when there are some (the glue's own servers: another
+ * facteur or a real server on a standard port must not show up in a
+ * scenario), else every port the tracer knows. */
 static char *
-make_filter(Tracer *tracer)
+make_filter(Tracer *tracer, const TracePort *only, gsize n_only)
 {
 	g_autoptr(GArray) ports = tracer_ports(tracer);
 	GString *f = g_string_new("tcp and (");
-	for (guint i = 0; i < ports->len; i++)
-		g_string_append_printf(f, "%sport %u", i > 0 ? " or " : "",
-		                       g_array_index(ports, guint16, i));
+	if (n_only > 0) {
+		for (gsize i = 0; i < n_only; i++)
+			g_string_append_printf(f, "%sport %u", i > 0 ? " or " : "", only[i].port);
+	} else {
+		for (guint i = 0; i < ports->len; i++)
+			g_string_append_printf(f, "%sport %u", i > 0 ? " or " : "",
+			                       g_array_index(ports, guint16, i));
+	}
 	g_string_append_c(f, ')');
 	return g_string_free(f, FALSE);
 }
@@ -75,8 +83,18 @@ fail(TraceLive *live, GError **error, int code, const char *fmt, const char *wha
 	return FALSE;
 }
 
+static TraceLive *live_start(Tracer *tracer, const char *iface, const char *write_path,
+                             const TracePort *only, gsize n_only, GError **error);
+
 TraceLive *
 trace_live_start(Tracer *tracer, const char *iface, const char *write_path, GError **error)
+{
+	return live_start(tracer, iface, write_path, NULL, 0, error);
+}
+
+static TraceLive *
+live_start(Tracer *tracer, const char *iface, const char *write_path, const TracePort *only,
+           gsize n_only, GError **error)
 {
 	char errbuf[PCAP_ERRBUF_SIZE] = "";
 	if (iface == NULL)
@@ -110,7 +128,7 @@ trace_live_start(Tracer *tracer, const char *iface, const char *write_path, GErr
 		     _("the link type of %s is not one facteur reads."), iface);
 		return NULL;
 	}
-	g_autofree char *filter = make_filter(tracer);
+	g_autofree char *filter = make_filter(tracer, only, n_only);
 	struct bpf_program prog;
 	if (pcap_compile(live->pcap, &prog, filter, 1, PCAP_NETMASK_UNKNOWN) < 0 ||
 	    pcap_setfilter(live->pcap, &prog) < 0) {
@@ -178,7 +196,7 @@ trace_capture_start_loopback(Tracer *tracer, const TracePort *ports, gsize n_por
 	for (gsize i = 0; i < n_ports; i++)
 		tracer_set_port(tracer, ports[i].port, ports[i].proto);
 	g_autoptr(GError) error = NULL;
-	c->live = trace_live_start(tracer, "lo", NULL, &error);
+	c->live = live_start(tracer, "lo", NULL, ports, n_ports, &error);
 	if (c->live != NULL) {
 		c->describe = g_strdup(_("Trace: libpcap captures the packets on lo."));
 	} else {

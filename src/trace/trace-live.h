@@ -35,7 +35,8 @@ typedef enum {
 typedef struct _TraceCapture TraceCapture;
 
 /* Registers the ports (with their protocols) in the tracer, then tries a
- * live capture on lo; when it cannot start, uses the tap. Never fails. */
+ * live capture on lo of those ports only; when it cannot start, uses the
+ * tap. Never fails. */
 TraceCapture *trace_capture_start_loopback(Tracer *tracer, const TracePort *ports, gsize n_ports);
 TraceCaptureMode trace_capture_mode(const TraceCapture *capture);
 /* One translated sentence saying which source is in use; for the tap, why,

@@ -236,8 +236,14 @@ append_explanation(TextSink *t, const TraceExplain *x, guint indent)
 	GString *line = t->scratch;
 	g_string_assign(line, x->text);
 	if (x->rfc != NULL) {
+		/* No-break spaces inside the reference: "[RFC 1939 §3]" is never cut. */
 		g_string_append(line, " [");
-		g_string_append(line, x->rfc);
+		for (const char *r = x->rfc; *r != '\0'; r++) {
+			if (*r == ' ')
+				g_string_append(line, "\u00a0");
+			else
+				g_string_append_c(line, *r);
+		}
 		g_string_append_c(line, ']');
 	}
 	gsize start = t->buf->len;

@@ -105,8 +105,12 @@ pane_conversation_add_event(GPtrArray *lines, const TuiEvents *e, guint index, i
 		ex->data = (gpointer)ev;
 		tui_line_add(ex, TUI_STYLE_DIM, "↳ ");
 		tui_line_add(ex, TUI_STYLE_TEXT, ev->explain[i].text);
-		if (ev->explain[i].rfc != NULL)
-			tui_line_addf(ex, TUI_STYLE_RFC, " (%s)", ev->explain[i].rfc);
+		if (ev->explain[i].rfc != NULL) {
+			/* No-break spaces: "(RFC 1939 §5)" is never cut across lines. */
+			g_auto(GStrv) words = g_strsplit(ev->explain[i].rfc, " ", -1);
+			g_autofree char *rfc = g_strjoinv("\u00a0", words);
+			tui_line_addf(ex, TUI_STYLE_RFC, " (%s)", rfc);
+		}
 		tui_lines_wrap_line(lines, ex, width, 8 + depth * 2);
 	}
 }
