@@ -13,7 +13,14 @@ struct _TraceLive {
 	int linktype;
 	guint watch;
 	guint64 packets;
+	guint dropped; /* packets the kernel dropped, as last reported */
 };
+
+/* The kernel's ring of captured packets. libpcap gives every packet a slot
+ * as large as the interface's MTU (64 KB on lo) and asks for 2 MB by
+ * default: 32 packets, fewer than a scenario step can send between two
+ * turns of the main loop. */
+#define RING_BYTES (16 * 1024 * 1024)
 
 const char *
 trace_live_permission_hint(void)
@@ -42,6 +49,21 @@ drain(TraceLive *live)
 			break;
 	if (live->dumper != NULL)
 		pcap_dump_flush(live->dumper);
+	/* Say so when the kernel had to drop packets: what they carried is
+	 * missing from the trace (gaps, connections seen mid-stream). */
+	struct pcap_stat st;
+	if (pcap_stats(live->pcap, &st) == 0 && st.ps_drop > live->dropped) {
+		guint n = st.ps_drop - live->dropped;
+		live->dropped = st.ps_drop;
+		g_autofree char *text = g_strdup_printf(
+		    ngettext("The system dropped %u packet the capture could not take in time: "
+		             "what it carried is missing from this trace.",
+		             "The system dropped %u packets the capture could not take in time: "
+		             "what they carried is missing from this trace.",
+		             n),
+		    n);
+		tracer_note(live->tracer, g_get_real_time(), "capture-drops", text);
+	}
 	tracer_flush(live->tracer);
 }
 
@@ -107,6 +129,7 @@ live_start(Tracer *tracer, const char *iface, const char *write_path, const Trac
 		return NULL;
 	}
 	pcap_set_snaplen(live->pcap, 262144);
+	pcap_set_buffer_size(live->pcap, RING_BYTES);
 	pcap_set_immediate_mode(live->pcap, 1);
 	pcap_set_timeout(live->pcap, 100);
 	int r = pcap_activate(live->pcap);
@@ -157,6 +180,14 @@ live_start(Tracer *tracer, const char *iface, const char *write_path, const Trac
 			return NULL;
 		}
 	}
+	/* Between pcap_activate() and the filter the ring took in everything on
+	 * the interface: read it now (libpcap filters those packets itself), so
+	 * that it has room for the connections our caller opens next. What the
+	 * kernel dropped meanwhile was not for us: counted from here on. */
+	live->dropped = G_MAXUINT;
+	drain(live);
+	struct pcap_stat st;
+	live->dropped = pcap_stats(live->pcap, &st) == 0 ? st.ps_drop : 0;
 	live->watch = g_unix_fd_add(fd, G_IO_IN, on_readable, live);
 	tracer_set_tap_ignored(tracer, TRUE);
 	return live;
