@@ -340,6 +340,46 @@ test_capture_missing(void)
 	g_unlink(path);
 }
 
+/* The server's greeting never captured (a live capture that dropped it):
+ * the client's next command acknowledges it, so it is a gap, and the reply
+ * to that command is not taken for the greeting. */
+static void
+test_capture_lost_greeting(void)
+{
+	const struct {
+		guint16 port;
+		const char *greeting, *command, *reply;
+	} cases[] = {
+	    {110, "+OK ready <1.2@example.org>\r\n", "USER bob\r\n", "+OK\r\n"},
+	    {25, "220 mail.example.org ESMTP\r\n", "EHLO c.example.org\r\n", "250 ok\r\n"},
+	    {143, "* OK ready\r\n", "a1 CAPABILITY\r\n", "* CAPABILITY IMAP4rev1\r\na1 OK\r\n"},
+	};
+	for (gsize i = 0; i < G_N_ELEMENTS(cases); i++) {
+		TestPcapFlow flow = {DLT_EN10MB, 4, 0, 40346, cases[i].port};
+		g_autofree char *path = tmp_path("lost-greeting.pcap");
+		TestPcap *p = test_pcap_new(path, &flow);
+		TestConv c;
+		test_conv_open(&c, p);
+		c.seq[1] += (guint32)strlen(cases[i].greeting); /* sent, not captured */
+		test_conv_send(&c, TRUE, cases[i].command);
+		test_conv_send(&c, FALSE, cases[i].reply);
+		test_conv_close(&c);
+		test_pcap_close(p);
+
+		g_autoptr(GPtrArray) events = decode(path, NULL);
+		const TraceEvent *gap = test_events_find(events, TRACE_KIND_NOTE, "gap", NULL);
+		g_assert_nonnull(gap);
+		g_assert_cmpint(gap->dir, ==, TRACE_DIR_S2C);
+		g_assert_cmpint(gap->size, ==, (gint64)strlen(cases[i].greeting));
+		for (guint e = 0; e < events->len; e++) {
+			const TraceEvent *ev = events->pdata[e];
+			for (guint x = 0; x < ev->n_explain; x++)
+				g_assert_null(strstr(ev->explain[x].text, "greeting"));
+		}
+		g_unlink(path);
+	}
+}
+
 /* Frames cut by the snap length: the missing octets are a gap. */
 static void
 test_capture_snaplen(void)
@@ -487,6 +527,7 @@ main(int argc, char **argv)
 	g_test_add_func("/trace-reasm/capture/linktypes", test_capture_linktypes);
 	g_test_add_func("/trace-reasm/capture/disorder", test_capture_disorder);
 	g_test_add_func("/trace-reasm/capture/missing", test_capture_missing);
+	g_test_add_func("/trace-reasm/capture/lost-greeting", test_capture_lost_greeting);
 	g_test_add_func("/trace-reasm/capture/snaplen", test_capture_snaplen);
 	g_test_add_func("/trace-reasm/capture/sniff-midstream", test_capture_sniff_and_midstream);
 	g_test_add_func("/trace-reasm/capture/idle-and-limit", test_capture_idle_and_limit);

@@ -998,7 +998,11 @@ static void
 imap_gap(gpointer self, TraceDir dir, guint64 len)
 {
 	Imap *m = self;
-	(void)len;
+	/* Server octets were lost: the greeting, which comes first, was among
+	 * them or before them; the next reply is not it (a lost greeting made
+	 * the reply to USER or LOGIN look like one). */
+	if (dir == TRACE_DIR_S2C && len > 0)
+		m->greeted = TRUE;
 	imap_parser_reset(m->side[dir].parser);
 	next_item(&m->side[dir]);
 	m->side[dir].resync = TRUE;

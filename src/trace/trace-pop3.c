@@ -587,7 +587,11 @@ static void
 pop3_gap(gpointer self, TraceDir dir, guint64 len)
 {
 	Pop3 *p = self;
-	(void)len;
+	/* Server octets were lost: the greeting, which comes first, was among
+	 * them or before them; the next reply is not it (a lost greeting made
+	 * the reply to USER or LOGIN look like one). */
+	if (dir == TRACE_DIR_S2C && len > 0)
+		p->greeted = TRUE;
 	if (dir == TRACE_DIR_S2C && p->server == SERVER_MULTI) {
 		p->msg_damaged = TRUE;
 		return;

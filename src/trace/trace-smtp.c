@@ -570,7 +570,11 @@ static void
 smtp_gap(gpointer self, TraceDir dir, guint64 len)
 {
 	Smtp *s = self;
-	(void)len;
+	/* Server octets were lost: the greeting, which comes first, was among
+	 * them or before them; the next reply is not it (a lost greeting made
+	 * the reply to USER or LOGIN look like one). */
+	if (dir == TRACE_DIR_S2C && len > 0)
+		s->greeted = TRUE;
 	if (dir == TRACE_DIR_C2S && (s->mode == CLIENT_DATA || s->mode == CLIENT_BDAT)) {
 		s->msg_damaged = TRUE;
 		return;
