@@ -2,8 +2,8 @@
 output of `facteur play`) equals the golden one in tests/golden/scenarios/,
 after leaving out only what honestly varies between runs: capture times,
 ephemeral ports, elapsed times. Golden transcripts are made with the in-process tap (the same
-for root and for a normal user); the scenarios must also play green with
---capture auto (libpcap when permitted).
+for root and for a normal user); with --capture auto (libpcap on lo when
+permitted) the scenarios must also play green and give the same transcript.
 Also: a failing expectation exits 1 with its message, a bad file exits 2.
 
 FACTEUR_UPDATE_GOLDEN=1 rewrites the golden files (then review the diff)."""
@@ -67,10 +67,14 @@ def main():
         want = open(path, encoding="utf-8").read().splitlines() if os.path.exists(path) else []
         if not t.ok(got == want, f"{sid}: transcript equals the golden one"):
             print("# " + first_difference(got, want))
-        # With libpcap when permitted (root, or setcap): the same expectations hold.
+        # With libpcap when permitted (root, or setcap): the same expectations
+        # hold, and the tracer sees the same conversation on the wire as the tap.
         r2 = play([sid, "--json", "--capture", "auto"])
         if not t.eq(r2.returncode, 0, f"{sid}: plays green with --capture auto"):
             print("# " + r2.stdout[-300:] + r2.stderr[-300:])
+        got2 = normalise(r2.stdout)
+        if not t.ok(got2 == want, f"{sid}: --capture auto gives the golden transcript"):
+            print("# " + first_difference(got2, want))
 
     # Text output: narration, explanations, the end line.
     r = play(["05-pop3-dele-rset-quit", "--capture", "tap"])
