@@ -1,11 +1,9 @@
 /* facteur capture: the live annotated trace of real mail traffic on an
  * interface (lo by default), until Ctrl-C; -w also saves the packets. */
+#include "cmd/cmd-trace.h"
 #include "cmd/cmd.h"
 #include "core/facteur-i18n.h"
 #include "trace/trace-live.h"
-#include "trace/trace-sink-json.h"
-#include "trace/trace-sink-text.h"
-#include "trace/tracer.h"
 
 #include <inttypes.h>
 #include <glib-unix.h>
@@ -24,41 +22,29 @@ static int
 run(int argc, char **argv)
 {
 	g_autofree char *iface = NULL, *write_path = NULL;
-	gboolean json = FALSE, packets = FALSE;
-	g_auto(GStrv) ports = NULL;
+	CmdTraceOptions o = {0};
 	const GOptionEntry entries[] = {
 	    {"interface", 'i', 0, G_OPTION_ARG_STRING, &iface,
 	     N_("Capture on this interface (default lo)"), N_("IFACE")},
 	    {"write", 'w', 0, G_OPTION_ARG_FILENAME, &write_path,
 	     N_("Also save the packets to FILE (pcap, opens in Wireshark)"), N_("FILE")},
-	    {"port", 0, 0, G_OPTION_ARG_STRING_ARRAY, &ports,
-	     N_("Also capture and decode port N as PROTO (smtp, pop3 or imap); repeatable"),
-	     N_("PROTO=N")},
-	    {"json", 0, 0, G_OPTION_ARG_NONE, &json,
-	     N_("Write JSON Lines (one event per line) instead of text"), NULL},
-	    {"packets", 0, 0, G_OPTION_ARG_NONE, &packets,
-	     N_("Also show every TCP segment (flags, sequence numbers, length)"), NULL},
 	    G_OPTION_ENTRY_NULL,
 	};
 	g_autoptr(GOptionContext) ctx = facteur_cmd_context(NULL, &facteur_cmd_capture);
 	g_option_context_add_main_entries(ctx, entries, "facteur");
-	if (!facteur_cmd_parse(ctx, &argc, &argv))
+	cmd_trace_add_options(
+	    ctx, &o,
+	    N_("Also capture and decode port N as PROTO (smtp, pop3 or imap); repeatable"));
+	gboolean parsed = facteur_cmd_parse(ctx, &argc, &argv);
+	gboolean json = o.json;
+	g_autoptr(Tracer) tracer = parsed && argc <= 1 ? cmd_trace_new("capture", &o) : NULL;
+	cmd_trace_options_clear(&o);
+	if (!parsed)
 		return FACTEUR_EXIT_USAGE;
 	if (argc > 1)
 		return facteur_cmd_usage_error("capture", _("unexpected argument “%s”."), argv[1]);
-
-	g_autoptr(Tracer) tracer = tracer_new();
-	for (gchar **p = ports; p != NULL && *p != NULL; p++) {
-		g_autoptr(GError) error = NULL;
-		if (!tracer_parse_port(tracer, *p, &error))
-			return facteur_cmd_usage_error("capture", "--port: %s", error->message);
-	}
-	tracer_set_packet_events(tracer, packets);
-	TraceSink *sink =
-	    json ? trace_sink_json_new(stdout) : trace_sink_text_new(stdout, TRACE_COLOR_AUTO);
-	if (!json)
-		trace_sink_text_set_packets(sink, packets);
-	tracer_add_sink(tracer, sink);
+	if (tracer == NULL)
+		return FACTEUR_EXIT_USAGE;
 
 	g_autoptr(GError) error = NULL;
 	TraceLive *live = trace_live_start(tracer, iface, write_path, &error);

@@ -1,11 +1,9 @@
 /* facteur decode FILE: a capture (pcap or pcapng) decoded offline into the
  * annotated conversation, or into JSON Lines with --json. */
+#include "cmd/cmd-trace.h"
 #include "cmd/cmd.h"
 #include "core/facteur-i18n.h"
 #include "trace/trace-pcap.h"
-#include "trace/trace-sink-json.h"
-#include "trace/trace-sink-text.h"
-#include "trace/tracer.h"
 
 #include <stdio.h>
 #include <unistd.h>
@@ -18,25 +16,20 @@ extern const FacteurCommand facteur_cmd_decode;
 static int
 run(int argc, char **argv)
 {
-	gboolean json = FALSE, packets = FALSE;
-	g_auto(GStrv) ports = NULL;
-	const GOptionEntry entries[] = {
-	    {"json", 0, 0, G_OPTION_ARG_NONE, &json,
-	     N_("Write JSON Lines (one event per line) instead of text"), NULL},
-	    {"port", 0, 0, G_OPTION_ARG_STRING_ARRAY, &ports,
-	     N_("Also decode port N as PROTO (smtp, pop3 or imap); repeatable"), N_("PROTO=N")},
-	    {"packets", 0, 0, G_OPTION_ARG_NONE, &packets,
-	     N_("Also show every TCP segment (flags, sequence numbers, length)"), NULL},
-	    G_OPTION_ENTRY_NULL,
-	};
+	CmdTraceOptions o = {0};
 	g_autoptr(GOptionContext) ctx = facteur_cmd_context(_("FILE"), &facteur_cmd_decode);
-	g_option_context_add_main_entries(ctx, entries, "facteur");
-	if (!facteur_cmd_parse(ctx, &argc, &argv))
+	cmd_trace_add_options(ctx, &o,
+	                      N_("Also decode port N as PROTO (smtp, pop3 or imap); repeatable"));
+	if (!facteur_cmd_parse(ctx, &argc, &argv)) {
+		cmd_trace_options_clear(&o);
 		return FACTEUR_EXIT_USAGE;
-	if (argc != 2)
+	}
+	if (argc != 2) {
+		cmd_trace_options_clear(&o);
 		return facteur_cmd_usage_error(
 		    "decode", argc < 2 ? _("which capture file? (facteur decode FILE)")
 		                       : _("only one capture file at a time."));
+	}
 
 #ifdef __GLIBC__
 	/* A capture brings messages of hundreds of kilobytes one after the other:
@@ -52,18 +45,10 @@ run(int argc, char **argv)
 	static char out_buffer[1 << 20];
 	if (!isatty(STDOUT_FILENO))
 		setvbuf(stdout, out_buffer, _IOFBF, sizeof out_buffer);
-	g_autoptr(Tracer) tracer = tracer_new();
-	for (gchar **p = ports; p != NULL && *p != NULL; p++) {
-		g_autoptr(GError) error = NULL;
-		if (!tracer_parse_port(tracer, *p, &error))
-			return facteur_cmd_usage_error("decode", "--port: %s", error->message);
-	}
-	tracer_set_packet_events(tracer, packets);
-	TraceSink *sink =
-	    json ? trace_sink_json_new(stdout) : trace_sink_text_new(stdout, TRACE_COLOR_AUTO);
-	if (!json)
-		trace_sink_text_set_packets(sink, packets);
-	tracer_add_sink(tracer, sink);
+	g_autoptr(Tracer) tracer = cmd_trace_new("decode", &o);
+	cmd_trace_options_clear(&o);
+	if (tracer == NULL)
+		return FACTEUR_EXIT_USAGE;
 
 	g_autoptr(GError) error = NULL;
 	gboolean ok = trace_pcap_read_file(tracer, argv[1], &error);

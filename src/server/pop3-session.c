@@ -32,14 +32,8 @@ typedef struct {
 
 static void process(Pop3Session *s);
 
-static void G_GNUC_PRINTF(2, 3) reply(Pop3Session *s, const char *fmt, ...)
-{
-	va_list ap;
-	va_start(ap, fmt);
-	g_autofree char *text = g_strdup_vprintf(fmt, ap);
-	va_end(ap);
-	server_conn_printf(s->conn, "%s\r\n", text);
-}
+/* One reply line, CRLF added. */
+#define reply(s, ...) server_conn_replyf((s)->conn, __VA_ARGS__)
 
 /* What goes on the wire is English ASCII, like a real server's replies; the
  * store's own message (translated, with file names) goes to the log. */
@@ -63,15 +57,8 @@ wire_reason(const GError *error)
 	}
 }
 
-/* Client text echoed in a reply: printable ASCII only, and short. */
-static char *
-printable(const char *text)
-{
-	GString *out = g_string_new(NULL);
-	for (const char *p = text; *p != '\0' && out->len < 40; p++)
-		g_string_append_c(out, (*p >= 0x20 && *p < 0x7f) ? *p : '?');
-	return g_string_free(out, FALSE);
-}
+/* Client text echoed in a reply: printable ASCII, at most 40 octets. */
+#define printable(text) server_printable((text), 40)
 
 /* A multi-line body: byte-stuffed and ended by CRLF.CRLF (RFC 1939 §3). */
 static void

@@ -310,6 +310,27 @@ server_conn_printf(ServerConn *conn, const char *fmt, ...)
 	server_conn_write(conn, text, strlen(text));
 }
 
+void
+server_conn_replyf(ServerConn *conn, const char *fmt, ...)
+{
+	va_list ap;
+	va_start(ap, fmt);
+	g_autofree char *text = g_strdup_vprintf(fmt, ap);
+	va_end(ap);
+	gsize len = strlen(text);
+	server_conn_write(conn, text, len);
+	server_conn_write(conn, "\r\n", 2);
+}
+
+char *
+server_printable(const char *text, gsize max)
+{
+	GString *out = g_string_new(NULL);
+	for (const char *p = text; *p != '\0' && out->len < max; p++)
+		g_string_append_c(out, (*p >= 0x20 && *p < 0x7f) ? *p : '?');
+	return g_string_free(out, FALSE);
+}
+
 gsize
 server_conn_pending_output(const ServerConn *conn)
 {

@@ -122,6 +122,12 @@ const char *server_conn_peer(const ServerConn *conn);
 /* Queues output; never blocks. */
 void server_conn_write(ServerConn *conn, const void *data, gsize len);
 void server_conn_printf(ServerConn *conn, const char *fmt, ...) G_GNUC_PRINTF(2, 3);
+/* One reply line: fmt formatted, CRLF appended. */
+void server_conn_replyf(ServerConn *conn, const char *fmt, ...) G_GNUC_PRINTF(2, 3);
+/* Client text safe to echo in a reply: printable ASCII only (other octets
+ * become '?'), at most max octets, so that a reply stays one line whatever
+ * was sent. Caller frees. */
+char *server_printable(const char *text, gsize max);
 /* Queues bytes without copying them (a mapped message). */
 void server_conn_write_bytes(ServerConn *conn, GBytes *bytes);
 /* Above the high mark of queued output the connection stops reading input;

@@ -51,25 +51,11 @@ static void process(SmtpSession *s);
 
 /* --- replies --- */
 
-static void G_GNUC_PRINTF(2, 3) reply(SmtpSession *s, const char *fmt, ...)
-{
-	va_list ap;
-	va_start(ap, fmt);
-	g_autofree char *text = g_strdup_vprintf(fmt, ap);
-	va_end(ap);
-	server_conn_printf(s->conn, "%s\r\n", text);
-}
+/* One reply line, CRLF added. */
+#define reply(s, ...) server_conn_replyf((s)->conn, __VA_ARGS__)
 
-/* Client text echoed in a reply: printable ASCII only, and short, so that a
- * reply stays one line whatever was sent. */
-static char *
-printable(const char *text)
-{
-	GString *out = g_string_new(NULL);
-	for (const char *p = text; *p != '\0' && out->len < 200; p++)
-		g_string_append_c(out, (*p >= 0x20 && *p < 0x7f) ? *p : '?');
-	return g_string_free(out, FALSE);
-}
+/* Client text echoed in a reply: printable ASCII, at most 200 octets. */
+#define printable(text) server_printable((text), 200)
 
 /* Replies are ASCII (RFC 5321 §2.4): "RFC 5321 §4.1.1.2" is sent as
  * "RFC 5321 section 4.1.1.2". */

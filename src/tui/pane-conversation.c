@@ -8,12 +8,7 @@
 #include "tui/tui-text.h"
 
 typedef struct {
-	TuiPane base;
-	const TuiEvents *events;
-	TuiList list;
-	guint generation;
-	int width;
-	char *lang;
+	TuiEventPane base; /* events, lines, what they were built from */
 } PaneConversation;
 
 static TuiStyle
@@ -119,21 +114,18 @@ static void
 rebuild(PaneConversation *p, int width)
 {
 	GPtrArray *lines = tui_lines_new();
-	gboolean labels = tui_events_n_connections(p->events) > 1;
-	for (guint i = 0; i < tui_events_count(p->events); i++) {
-		if (shown(tui_events_get(p->events, i)))
-			pane_conversation_add_event(lines, p->events, i, width, labels);
+	gboolean labels = tui_events_n_connections(p->base.events) > 1;
+	for (guint i = 0; i < tui_events_count(p->base.events); i++) {
+		if (shown(tui_events_get(p->base.events, i)))
+			pane_conversation_add_event(lines, p->base.events, i, width, labels);
 	}
 	if (lines->len == 0) {
 		TuiLine *l = tui_line_new(1);
 		tui_line_add(l, TUI_STYLE_DIM, _("Nothing on the wire yet."));
 		g_ptr_array_add(lines, l);
 	}
-	tui_list_set_lines(&p->list, lines);
-	p->generation = p->events->generation;
-	p->width = width;
-	g_free(p->lang);
-	p->lang = g_strdup(facteur_i18n_lang());
+	tui_list_set_lines(&p->base.list, lines);
+	tui_event_pane_built(&p->base, width);
 }
 
 static gboolean
@@ -148,57 +140,36 @@ draw(TuiPane *pane, Tui *tui, const TuiRect *r, gboolean focused)
 	(void)tui;
 	PaneConversation *p = (PaneConversation *)pane;
 	TuiRect in = tui_rect_inner(r);
-	if (p->generation != p->events->generation || p->width != in.w ||
-	    g_strcmp0(p->lang, facteur_i18n_lang()) != 0)
+	if (tui_event_pane_stale(&p->base, in.w))
 		rebuild(p, in.w);
-	guint n = tui_events_count(p->events);
+	guint n = tui_events_count(p->base.events);
 	g_autofree char *right = g_strdup_printf(ngettext("%u event", "%u events", n), n);
 	tui_draw_box(r, _(pane->klass->name), right, focused);
-	p->list.height = in.h;
-	tui_list_reveal(&p->list, in.h);
-	gpointer sel = tui_list_selected(&p->list);
+	p->base.list.height = in.h;
+	tui_list_reveal(&p->base.list, in.h);
+	gpointer sel = tui_list_selected(&p->base.list);
 	/* Mark the lines of the selected event and of its command or reply. */
-	for (guint i = 0; i < p->list.lines->len; i++) {
-		TuiLine *line = p->list.lines->pdata[i];
+	for (guint i = 0; i < p->base.list.lines->len; i++) {
+		TuiLine *line = p->base.list.lines->pdata[i];
 		line->highlight = focused && related(line, sel);
 	}
-	tui_list_draw(&p->list, &in, focused);
-}
-
-static gboolean
-key(TuiPane *pane, Tui *tui, int k)
-{
-	(void)tui;
-	return tui_list_key(&((PaneConversation *)pane)->list, k);
-}
-
-static const TraceEvent *
-selected(TuiPane *pane)
-{
-	return tui_list_selected(&((PaneConversation *)pane)->list);
-}
-
-static gboolean
-search(TuiPane *pane, const char *needle)
-{
-	return tui_list_search(&((PaneConversation *)pane)->list, needle);
+	tui_list_draw(&p->base.list, &in, focused);
 }
 
 static void
 pane_free(TuiPane *pane)
 {
 	PaneConversation *p = (PaneConversation *)pane;
-	tui_list_clear(&p->list);
-	g_free(p->lang);
+	tui_event_pane_clear(&p->base);
 	g_free(p);
 }
 
 static const TuiPaneClass pane_conversation_class = {
     .name = N_("Conversation"),
     .draw = draw,
-    .key = key,
-    .selected = selected,
-    .search = search,
+    .key = tui_event_pane_key,
+    .selected = tui_event_pane_selected,
+    .search = tui_event_pane_search,
     .free = pane_free,
 };
 
@@ -206,9 +177,6 @@ TuiPane *
 pane_conversation_new(const TuiEvents *events)
 {
 	PaneConversation *p = g_new0(PaneConversation, 1);
-	p->base.klass = &pane_conversation_class;
-	p->events = events;
-	p->generation = G_MAXUINT;
-	tui_list_init(&p->list, TRUE, TRUE);
-	return &p->base;
+	tui_event_pane_init(&p->base, &pane_conversation_class, events);
+	return &p->base.base;
 }

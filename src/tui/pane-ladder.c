@@ -9,14 +9,9 @@
 #include <string.h>
 
 typedef struct {
-	TuiPane base;
-	const TuiEvents *events;
-	TuiList list;
-	guint generation;
-	int width;
+	TuiEventPane base;  /* events, lines, what they were built from */
 	GPtrArray *columns; /* char* endpoint "ip:port" */
 	GPtrArray *labels;  /* char* column label */
-	char *lang;
 } PaneLadder;
 
 static gboolean
@@ -58,8 +53,8 @@ find_columns(PaneLadder *p)
 {
 	g_ptr_array_set_size(p->columns, 0);
 	g_ptr_array_set_size(p->labels, 0);
-	for (guint i = 0; i < tui_events_count(p->events); i++) {
-		const TraceEvent *ev = tui_events_get(p->events, i);
+	for (guint i = 0; i < tui_events_count(p->base.events); i++) {
+		const TraceEvent *ev = tui_events_get(p->base.events, i);
 		if (ev->client == NULL || ev->server == NULL || ev->kind == TRACE_KIND_PACKET)
 			continue;
 		if (column_of(p, ev->client) < 0) {
@@ -185,8 +180,8 @@ rebuild(PaneLadder *p, int width)
 	int n = (int)p->columns->len;
 	/* Per connection, the command whose reply already has its arrow. */
 	g_autoptr(GHashTable) answered = g_hash_table_new(NULL, NULL);
-	for (guint i = 0; i < tui_events_count(p->events); i++) {
-		const TraceEvent *ev = tui_events_get(p->events, i);
+	for (guint i = 0; i < tui_events_count(p->base.events); i++) {
+		const TraceEvent *ev = tui_events_get(p->base.events, i);
 		if (!arrow_kind(ev) || ev->client == NULL || ev->server == NULL)
 			continue;
 		if (ev->kind == TRACE_KIND_REPLY && ev->pair != 0) {
@@ -205,7 +200,7 @@ rebuild(PaneLadder *p, int width)
 		TuiStyle st = ev->kind == TRACE_KIND_CONNECTION || ev->kind == TRACE_KIND_TLS
 		                  ? TUI_STYLE_DIM
 		                  : (c2s ? TUI_STYLE_CLIENT : TUI_STYLE_SERVER);
-		if (tui_events_is_newest(p->events, ev))
+		if (tui_events_is_newest(p->base.events, ev))
 			st = c2s ? TUI_STYLE_CLIENT : TUI_STYLE_OK;
 		Row row;
 		row_init(&row, width);
@@ -232,11 +227,8 @@ rebuild(PaneLadder *p, int width)
 		tui_line_add(l, TUI_STYLE_DIM, _("No command or reply yet."));
 		g_ptr_array_add(lines, l);
 	}
-	tui_list_set_lines(&p->list, lines);
-	p->generation = p->events->generation;
-	p->width = width;
-	g_free(p->lang);
-	p->lang = g_strdup(facteur_i18n_lang());
+	tui_list_set_lines(&p->base.list, lines);
+	tui_event_pane_built(&p->base, width);
 }
 
 static void
@@ -245,10 +237,9 @@ draw(TuiPane *pane, Tui *tui, const TuiRect *r, gboolean focused)
 	(void)tui;
 	PaneLadder *p = (PaneLadder *)pane;
 	TuiRect in = tui_rect_inner(r);
-	if (p->generation != p->events->generation || p->width != in.w ||
-	    g_strcmp0(p->lang, facteur_i18n_lang()) != 0)
+	if (tui_event_pane_stale(&p->base, in.w))
 		rebuild(p, in.w);
-	guint nc = tui_events_n_connections(p->events);
+	guint nc = tui_events_n_connections(p->base.events);
 	g_autofree char *right =
 	    g_strdup_printf(ngettext("%u connection", "%u connections", nc), nc);
 	tui_draw_box(r, _(pane->klass->name), right, focused);
@@ -265,45 +256,25 @@ draw(TuiPane *pane, Tui *tui, const TuiRect *r, gboolean focused)
 		tui_draw_text(in.y + 1, in.x + column_x(n, in.w, i), 1, "┬", TUI_STYLE_DIM);
 	}
 	TuiRect list = {in.x, in.y + 2, in.w, in.h - 2};
-	tui_list_draw(&p->list, &list, focused);
-}
-
-static gboolean
-key(TuiPane *pane, Tui *tui, int k)
-{
-	(void)tui;
-	return tui_list_key(&((PaneLadder *)pane)->list, k);
-}
-
-static const TraceEvent *
-selected(TuiPane *pane)
-{
-	return tui_list_selected(&((PaneLadder *)pane)->list);
-}
-
-static gboolean
-search(TuiPane *pane, const char *needle)
-{
-	return tui_list_search(&((PaneLadder *)pane)->list, needle);
+	tui_list_draw(&p->base.list, &list, focused);
 }
 
 static void
 pane_free(TuiPane *pane)
 {
 	PaneLadder *p = (PaneLadder *)pane;
-	tui_list_clear(&p->list);
+	tui_event_pane_clear(&p->base);
 	g_ptr_array_unref(p->columns);
 	g_ptr_array_unref(p->labels);
-	g_free(p->lang);
 	g_free(p);
 }
 
 static const TuiPaneClass pane_ladder_class = {
     .name = N_("Ladder"),
     .draw = draw,
-    .key = key,
-    .selected = selected,
-    .search = search,
+    .key = tui_event_pane_key,
+    .selected = tui_event_pane_selected,
+    .search = tui_event_pane_search,
     .free = pane_free,
 };
 
@@ -311,11 +282,8 @@ TuiPane *
 pane_ladder_new(const TuiEvents *events)
 {
 	PaneLadder *p = g_new0(PaneLadder, 1);
-	p->base.klass = &pane_ladder_class;
-	p->events = events;
-	p->generation = G_MAXUINT;
+	tui_event_pane_init(&p->base, &pane_ladder_class, events);
 	p->columns = g_ptr_array_new_with_free_func(g_free);
 	p->labels = g_ptr_array_new_with_free_func(g_free);
-	tui_list_init(&p->list, TRUE, TRUE);
-	return &p->base;
+	return &p->base.base;
 }

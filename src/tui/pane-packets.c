@@ -6,11 +6,7 @@
 #include "tui/tui-pane.h"
 
 typedef struct {
-	TuiPane base;
-	const TuiEvents *events;
-	TuiList list;
-	guint generation;
-	char *lang;
+	TuiEventPane base; /* events, lines, what they were built from */
 } PanePackets;
 
 static void
@@ -39,8 +35,8 @@ rebuild(PanePackets *p)
 {
 	GPtrArray *lines = tui_lines_new();
 	gint64 t0 = -1;
-	for (guint i = 0; i < tui_events_count(p->events); i++) {
-		const TraceEvent *ev = tui_events_get(p->events, i);
+	for (guint i = 0; i < tui_events_count(p->base.events); i++) {
+		const TraceEvent *ev = tui_events_get(p->base.events, i);
 		if (ev->kind != TRACE_KIND_PACKET)
 			continue;
 		if (t0 < 0)
@@ -65,7 +61,7 @@ rebuild(PanePackets *p)
 	}
 	if (lines->len == 0) {
 		TuiLine *l = tui_line_new(1);
-		if (g_strcmp0(p->events->capture_name, "tap") == 0)
+		if (g_strcmp0(p->base.events->capture_name, "tap") == 0)
 			tui_line_add(
 			    l, TUI_STYLE_DIM,
 			    _("Capture by the in-process tap: it sees the octets each "
@@ -74,16 +70,14 @@ rebuild(PanePackets *p)
 		else
 			tui_line_add(l, TUI_STYLE_DIM, _("No packet yet."));
 		g_ptr_array_add(lines, l);
-		if (p->events->capture_note != NULL) {
+		if (p->base.events->capture_note != NULL) {
 			TuiLine *n = tui_line_new(1);
-			tui_line_add(n, TUI_STYLE_NOTE, p->events->capture_note);
+			tui_line_add(n, TUI_STYLE_NOTE, p->base.events->capture_note);
 			g_ptr_array_add(lines, n);
 		}
 	}
-	tui_list_set_lines(&p->list, lines);
-	p->generation = p->events->generation;
-	g_free(p->lang);
-	p->lang = g_strdup(facteur_i18n_lang());
+	tui_list_set_lines(&p->base.list, lines);
+	tui_event_pane_built(&p->base, -1);
 }
 
 static void
@@ -92,16 +86,18 @@ draw(TuiPane *pane, Tui *tui, const TuiRect *r, gboolean focused)
 	(void)tui;
 	PanePackets *p = (PanePackets *)pane;
 	TuiRect in = tui_rect_inner(r);
-	if (p->generation != p->events->generation || g_strcmp0(p->lang, facteur_i18n_lang()) != 0)
+	if (tui_event_pane_stale(&p->base, -1))
 		rebuild(p);
 	g_autofree char *right = g_strdup_printf(
-	    _("capture: %s"), p->events->capture_name != NULL ? p->events->capture_name : "—");
+	    _("capture: %s"),
+	    p->base.events->capture_name != NULL ? p->base.events->capture_name : "—");
 	tui_draw_box(r, _(pane->klass->name), right, focused);
 	/* Long notes wrap; packet lines are cut at the border. */
-	if (p->list.lines->len > 0 && ((TuiLine *)p->list.lines->pdata[0])->data == NULL) {
+	if (p->base.list.lines->len > 0 &&
+	    ((TuiLine *)p->base.list.lines->pdata[0])->data == NULL) {
 		GPtrArray *wrapped = tui_lines_new();
-		for (guint i = 0; i < p->list.lines->len; i++)
-			tui_lines_wrap_line(wrapped, p->list.lines->pdata[i], in.w, 1);
+		for (guint i = 0; i < p->base.list.lines->len; i++)
+			tui_lines_wrap_line(wrapped, p->base.list.lines->pdata[i], in.w, 1);
 		TuiList tmp;
 		tui_list_init(&tmp, FALSE, FALSE);
 		tui_list_set_lines(&tmp, wrapped);
@@ -109,43 +105,23 @@ draw(TuiPane *pane, Tui *tui, const TuiRect *r, gboolean focused)
 		tui_list_clear(&tmp);
 		return;
 	}
-	tui_list_draw(&p->list, &in, focused);
-}
-
-static gboolean
-key(TuiPane *pane, Tui *tui, int k)
-{
-	(void)tui;
-	return tui_list_key(&((PanePackets *)pane)->list, k);
-}
-
-static const TraceEvent *
-selected(TuiPane *pane)
-{
-	return tui_list_selected(&((PanePackets *)pane)->list);
-}
-
-static gboolean
-search(TuiPane *pane, const char *needle)
-{
-	return tui_list_search(&((PanePackets *)pane)->list, needle);
+	tui_list_draw(&p->base.list, &in, focused);
 }
 
 static void
 pane_free(TuiPane *pane)
 {
 	PanePackets *p = (PanePackets *)pane;
-	tui_list_clear(&p->list);
-	g_free(p->lang);
+	tui_event_pane_clear(&p->base);
 	g_free(p);
 }
 
 static const TuiPaneClass pane_packets_class = {
     .name = N_("Packets"),
     .draw = draw,
-    .key = key,
-    .selected = selected,
-    .search = search,
+    .key = tui_event_pane_key,
+    .selected = tui_event_pane_selected,
+    .search = tui_event_pane_search,
     .free = pane_free,
 };
 
@@ -153,9 +129,6 @@ TuiPane *
 pane_packets_new(const TuiEvents *events)
 {
 	PanePackets *p = g_new0(PanePackets, 1);
-	p->base.klass = &pane_packets_class;
-	p->events = events;
-	p->generation = G_MAXUINT;
-	tui_list_init(&p->list, TRUE, TRUE);
-	return &p->base;
+	tui_event_pane_init(&p->base, &pane_packets_class, events);
+	return &p->base.base;
 }

@@ -5,6 +5,7 @@
 
 #include "trace/trace-event.h"
 #include "tui/tui-events.h"
+#include "tui/tui-list.h"
 #include "tui/tui.h"
 
 typedef struct _TuiPane TuiPane;
@@ -24,6 +25,29 @@ typedef struct {
 struct _TuiPane {
 	const TuiPaneClass *klass;
 };
+
+/* The event-list panes (Conversation, Ladder, Packets) embed this first: a
+ * TuiList of lines built from the screen's events (tui-event-pane.c). */
+typedef struct {
+	TuiPane base;
+	const TuiEvents *events;
+	TuiList list;
+	guint generation; /* of the events the lines were built from */
+	int width;
+	char *lang;
+} TuiEventPane;
+
+void tui_event_pane_init(TuiEventPane *p, const TuiPaneClass *klass, const TuiEvents *events);
+/* TRUE when the lines must be built again (width < 0: any width will do). */
+gboolean tui_event_pane_stale(const TuiEventPane *p, int width);
+/* Records what the lines were just built from. */
+void tui_event_pane_built(TuiEventPane *p, int width);
+/* TuiPaneClass members for such panes. */
+gboolean tui_event_pane_key(TuiPane *pane, Tui *tui, int key);
+const TraceEvent *tui_event_pane_selected(TuiPane *pane);
+gboolean tui_event_pane_search(TuiPane *pane, const char *needle);
+/* Frees what the base holds (for the pane's free). */
+void tui_event_pane_clear(TuiEventPane *p);
 
 static inline void
 tui_pane_free(TuiPane *p)
