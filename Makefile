@@ -123,7 +123,9 @@ FUZZ_RUNS    ?=
 FUZZ_FLAGS    = -O2 -g -fsanitize=fuzzer-no-link,address,undefined \
                 -fno-sanitize-recover=undefined -fno-omit-frame-pointer
 FUZZ_TARGETS := $(patsubst fuzz/%.c,$(BUILD)/fuzz/%,$(wildcard fuzz/fuzz-*.c))
-fuzz: deps
+# clang and its runtimes (libFuzzer, ASan, UBSan) are needed only here.
+fuzz:
+	@tools/deps.sh clang libclang-rt-14-dev
 	@$(MAKE) --no-print-directory BUILD=build-fuzz CC=clang CFLAGS="$(FUZZ_FLAGS)" \
 		EXTRA_LDFLAGS="-fsanitize=fuzzer,address,undefined" fuzz-targets
 	@FUZZ_RUNS=$(FUZZ_RUNS) nice -n 19 fuzz/run.sh build-fuzz $(FUZZ_SECONDS) $(FUZZ_ONLY)
